@@ -1,0 +1,114 @@
+"""Typed settings from the environment (and an optional .env file). Secrets are SecretStr:
+they print as '**********' in logs, reprs and tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+ENV_PREFIX = "PARTNERBOT_"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'partnerbot.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(default_factory=_default_database_url)
+    default_language: Literal["en", "fr", "es"] = "en"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Admins from the start, e.g. "telegram:123456,slack:T0123/U0456,console:ana"
+    admins: str = ""
+    vocabulary_dir: Path | None = None
+
+    telegram_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite:", "postgresql", "postgres:")):
+            raise ValueError("must be an sqlite:/// or postgresql:// URL")
+        return url
+
+    @field_validator("vocabulary_dir")
+    @classmethod
+    def _existing_dir(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_dir():
+            raise ValueError("is not a directory")
+        return path
+
+    @field_validator("admins")
+    @classmethod
+    def _identities(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            platform, _, ident = item.partition(":")
+            if platform not in ("telegram", "slack", "console") or not ident:
+                raise ValueError(f"{item!r} is not platform:id (telegram, slack or console)")
+        return value
+
+    @property
+    def admin_identities(self) -> set[tuple[str, str, str]]:
+        """(platform, workspace, user id) triples; a Slack id is written TEAM/USER."""
+        found = set()
+        for item in filter(None, (part.strip() for part in self.admins.split(","))):
+            platform, _, ident = item.partition(":")
+            workspace, _, user = ident.rpartition("/") if platform == "slack" else ("", "", ident)
+            found.add((platform, workspace, user))
+        return found
+
+    @property
+    def has_telegram(self) -> bool:
+        return self.telegram_token is not None
+
+    @property
+    def has_slack(self) -> bool:
+        return self.slack_bot_token is not None
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so the log filter can blank them out wherever they appear."""
+        values = [
+            self.telegram_token,
+            self.telegram_webhook_secret,
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+        ]
+        found = [v.get_secret_value() for v in values if v is not None]
+        password = make_url(self.database_url).password
+        if password:
+            found.append(str(password))
+        return [s for s in found if len(s) >= 4]
+
+
+class SettingsError(Exception):
+    """One line naming the variable at fault, for people, not a traceback."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else ENV_PREFIX
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name}: {message}") from None

@@ -1,0 +1,2 @@
+"""The domain of Partnerbot: organisations, stakeholders, needs and offers, matches,
+partnerships and their reporting. Knows nothing of chat platforms."""

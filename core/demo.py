@@ -1,0 +1,291 @@
+"""A small, invented sample: field contacts of mine-affected states with needs, and donors,
+an NGO and a company with offers. Every person can be played in the console with
+`partnerbot chat --as <handle>`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from core.clock import utcnow
+from core.listings import ListingDraft, create_listing
+from core.models import ChannelIdentity
+from core.models.enums import (
+    Coverage,
+    ListingKind,
+    OrganisationKind,
+    Platform,
+    Priority,
+    Role,
+    VerificationStatus,
+)
+from core.people import (
+    create_organisation,
+    find_organisation_by_name,
+    load_actor,
+    register_stakeholder,
+)
+from core.vocabularies import Vocabularies
+
+
+@dataclass
+class DemoPerson:
+    handle: str
+    name: str
+    organisation: str
+    kind: OrganisationKind
+    country: str
+    role: Role
+    language: str = "en"
+    timezone: str = "UTC"
+    listings: list[ListingDraft] = field(default_factory=list)
+
+
+def _need(title: str, type_: str, areas: list[str], country: str, **kw: object) -> ListingDraft:
+    return ListingDraft(
+        kind=ListingKind.need,
+        title=title,
+        assistance_type=type_,
+        areas=areas,
+        coverage=Coverage.country,
+        country=country,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _offer(
+    title: str, type_: str, areas: list[str], coverage: Coverage, **kw: object
+) -> ListingDraft:
+    return ListingDraft(
+        kind=ListingKind.offer,
+        title=title,
+        assistance_type=type_,
+        areas=areas,
+        coverage=coverage,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def demo_people() -> list[DemoPerson]:
+    today = utcnow().date()
+    soon, later = today + timedelta(days=30), today + timedelta(days=540)
+    return [
+        DemoPerson(
+            "sokha",
+            "Sokha Chan",
+            "Mekong Mine Action Centre",
+            OrganisationKind.national_authority,
+            "KH",
+            Role.field_contact,
+            timezone="Asia/Phnom_Penh",
+            listings=[
+                _need(
+                    "Prosthetic workshop equipment for Battambang",
+                    "equipment",
+                    ["victim_assistance"],
+                    "KH",
+                    quantity=Decimal(40),
+                    unit="kits",
+                    priority=Priority.high,
+                    available_from=today,
+                    available_until=later,
+                    description="Prosthetic and orthotic kits for the provincial rehab centre.",
+                ),
+                _need(
+                    "Land release in north-western provinces",
+                    "financial",
+                    ["survey_clearance"],
+                    "KH",
+                    amount=Decimal(250000),
+                    currency="USD",
+                    priority=Priority.high,
+                    available_from=soon,
+                    available_until=later,
+                    description="Survey and clearance of 1.2 km² of suspected hazardous areas.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "lucia",
+            "Lucía Gómez",
+            "Andes Humanitarian Demining Office",
+            OrganisationKind.national_authority,
+            "CO",
+            Role.field_contact,
+            language="es",
+            timezone="America/Bogota",
+            listings=[
+                _need(
+                    "Educación sobre el riesgo en escuelas rurales",
+                    "training",
+                    ["risk_education"],
+                    "CO",
+                    quantity=Decimal(120),
+                    unit="teachers",
+                    priority=Priority.medium,
+                    available_from=today,
+                    available_until=later,
+                    description="Formar docentes rurales en educación sobre el riesgo de minas.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "amina",
+            "Amina Mahamat",
+            "Sahel Clearance Authority",
+            OrganisationKind.national_authority,
+            "TD",
+            Role.field_contact,
+            language="fr",
+            timezone="Africa/Ndjamena",
+            listings=[
+                _need(
+                    "Destruction de stocks de mines antipersonnel",
+                    "expertise",
+                    ["stockpile_destruction"],
+                    "TD",
+                    priority=Priority.high,
+                    available_from=today,
+                    available_until=later,
+                    description="Expertise technique pour détruire les derniers stocks.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "ingrid",
+            "Ingrid Berg",
+            "Nordic Cooperation Fund",
+            OrganisationKind.government,
+            "NO",
+            Role.donor,
+            timezone="Europe/Oslo",
+            listings=[
+                _offer(
+                    "Multi-year funding for clearance and victim assistance",
+                    "financial",
+                    ["survey_clearance", "victim_assistance"],
+                    Coverage.world,
+                    amount=Decimal(500000),
+                    currency="USD",
+                    available_from=today,
+                    available_until=later,
+                    description="Grants for national mine action programmes.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "kenji",
+            "Kenji Sato",
+            "Pacific Development Bank",
+            OrganisationKind.intergovernmental,
+            "JP",
+            Role.donor,
+            timezone="Asia/Tokyo",
+            listings=[
+                _offer(
+                    "Rehabilitation equipment for South-East Asia",
+                    "equipment",
+                    ["victim_assistance"],
+                    Coverage.region,
+                    region="035",
+                    quantity=Decimal(25),
+                    unit="kits",
+                    available_from=today,
+                    available_until=later,
+                    description="Prosthetic and orthotic kits with training of technicians.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "tom",
+            "Tom Reid",
+            "Safe Fields Alliance",
+            OrganisationKind.ngo,
+            "GB",
+            Role.donor,
+            timezone="Europe/London",
+            listings=[
+                _offer(
+                    "Risk education trainers",
+                    "training",
+                    ["risk_education"],
+                    Coverage.world,
+                    quantity=Decimal(6),
+                    unit="trainers",
+                    available_from=today,
+                    available_until=later,
+                    description="Experienced trainers for explosive ordnance risk education.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "lena",
+            "Lena Vogel",
+            "Detect Systems GmbH",
+            OrganisationKind.private_sector,
+            "DE",
+            Role.donor,
+            timezone="Europe/Berlin",
+            listings=[
+                _offer(
+                    "Detectors for Sub-Saharan Africa",
+                    "equipment",
+                    ["survey_clearance"],
+                    Coverage.region,
+                    region="202",
+                    quantity=Decimal(50),
+                    unit="detectors",
+                    available_from=today,
+                    available_until=later,
+                    description="Dual-sensor mine detectors at cost price.",
+                ),
+            ],
+        ),
+        DemoPerson(
+            "claire",
+            "Claire Dubois",
+            "Implementation Support Unit",
+            OrganisationKind.intergovernmental,
+            "CH",
+            Role.coordinator,
+            language="fr",
+            timezone="Europe/Zurich",
+        ),
+    ]
+
+
+def seed_demo(session: Session, vocab: Vocabularies, person: DemoPerson) -> bool:
+    """Adds one demo person with their organisation and listings. False if already there."""
+    if find_organisation_by_name(session, person.organisation) is not None:
+        return False
+    organisation = create_organisation(
+        session, vocab, name=person.organisation, kind=person.kind, country=person.country
+    )
+    organisation.verification = VerificationStatus.verified
+    stakeholder = register_stakeholder(
+        session,
+        name=person.name,
+        organisation_id=organisation.id,
+        roles=[person.role],
+        language=person.language,
+        timezone=person.timezone,
+    )
+    stakeholder.verified = True
+    session.add(
+        ChannelIdentity(
+            stakeholder_id=stakeholder.id,
+            platform=Platform.console,
+            external_user_id=person.handle,
+            chat_id=person.handle,
+            handle=person.handle,
+            display_name=person.name,
+        )
+    )
+    assert stakeholder.id is not None
+    actor = load_actor(session, stakeholder.id)
+    for draft in person.listings:
+        create_listing(session, vocab, actor, draft)
+    return True

@@ -1,0 +1,39 @@
+"""Every table of the domain. Importing this package registers them all on
+SQLModel.metadata, which the migrations compare against."""
+
+from core.models.listing import Listing, ListingArea
+from core.models.match import Match
+from core.models.organisation import ContactPoint, Organisation
+from core.models.partnership import (
+    Commitment,
+    Indicator,
+    Objective,
+    Partnership,
+    PartnershipMember,
+    ReportingSchedule,
+)
+from core.models.records import AuditEvent, Notification, UsageEvent
+from core.models.reporting import IndicatorValue, ProgressReport
+from core.models.stakeholder import ChannelIdentity, Stakeholder, StakeholderRole
+
+__all__ = [
+    "AuditEvent",
+    "ChannelIdentity",
+    "Commitment",
+    "ContactPoint",
+    "Indicator",
+    "IndicatorValue",
+    "Listing",
+    "ListingArea",
+    "Match",
+    "Notification",
+    "Objective",
+    "Organisation",
+    "Partnership",
+    "PartnershipMember",
+    "ProgressReport",
+    "ReportingSchedule",
+    "Stakeholder",
+    "StakeholderRole",
+    "UsageEvent",
+]

@@ -1,0 +1,103 @@
+"""Fixtures shared by every test: a real database, SQLite and PostgreSQL alike.
+
+PostgreSQL runs whenever it is reachable. On CI (CI=true) an unreachable server is an error,
+not a skip, so a broken database setup cannot pass unnoticed."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+import core.models  # noqa: F401  (registers every table)
+from core.storage import Database, create_engine
+from core.vocabularies import Vocabularies, default_vocabularies
+
+PG_URL = os.environ.get("PARTNERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        message = f"PostgreSQL is unreachable at {PG_URL}: {str(error).splitlines()[0]}"
+        if _on_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return PG_URL
+
+
+def make_pg_schema(url: str) -> str:
+    """A fresh schema for this run, so runs never see each other's rows."""
+    schema = f"pbtest_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return schema
+
+
+def drop_pg_schema(url: str, schema: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def pg_database(url: str, schema: str) -> Database:
+    return Database.from_url(url, connect_args={"options": f"-csearch_path={schema}"})
+
+
+@pytest.fixture(scope="session")
+def pg_shared(pg_server: str) -> Iterator[Database]:
+    schema = make_pg_schema(pg_server)
+    database = pg_database(pg_server, schema)
+    SQLModel.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+    drop_pg_schema(pg_server, schema)
+
+
+def _truncate(database: Database) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[Database]:
+    """A real, empty database with the whole schema: each test runs on both backends."""
+    if request.param == "sqlite":
+        database = Database.from_url(f"sqlite:///{tmp_path}/partnerbot.db")
+        SQLModel.metadata.create_all(database.engine)
+        yield database
+        database.dispose()
+    else:
+        database = request.getfixturevalue("pg_shared")
+        _truncate(database)
+        yield database
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: os.PathLike[str]) -> Iterator[Database]:
+    database = Database.from_url(f"sqlite:///{tmp_path}/partnerbot.db")
+    SQLModel.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def vocab() -> Vocabularies:
+    return default_vocabularies()
