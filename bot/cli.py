@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot on every configured platform (the default)")
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--as", dest="user", metavar="NAME",
+                      help="who you are in this chat (try several roles on one machine)")
     sub.add_parser("version", help="print the version")
 
     db = sub.add_parser("db", help="database maintenance")
@@ -106,9 +109,23 @@ def _search(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(app: App, _args: argparse.Namespace) -> int:
-    print("partnerbot: no chat surface is available yet", file=sys.stderr)
+def _chat(app: App, args: argparse.Namespace) -> int:
+    import getpass
+
+    from adapters.console import ConsoleChat
+    from bot.chatbot import ChatBot
+
+    user = (getattr(args, "user", None) or getpass.getuser() or "you").strip().lower()
+    bot = ChatBot(app.db, app.vocab, app.settings)
+    return ConsoleChat(bot, user, sys.stdin, sys.stdout).run()
+
+
+def _run(app: App, args: argparse.Namespace) -> int:
+    if not (app.settings.has_telegram or app.settings.has_slack):
+        return _chat(app, args)
+    print("partnerbot: Telegram and Slack arrive in a later version; use `partnerbot chat`",
+          file=sys.stderr)
     return 1
 
 
-_COMMANDS = {"seed": _seed, "search": _search, "run": _run}
+_COMMANDS = {"seed": _seed, "search": _search, "run": _run, "chat": _chat}

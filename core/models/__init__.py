@@ -1,6 +1,7 @@
 """Every table of the domain. Importing this package registers them all on
 SQLModel.metadata, which the migrations compare against."""
 
+from core.models.conversation import Conversation
 from core.models.listing import Listing, ListingArea
 from core.models.match import Match
 from core.models.organisation import ContactPoint, Organisation
@@ -21,6 +22,7 @@ __all__ = [
     "ChannelIdentity",
     "Commitment",
     "ContactPoint",
+    "Conversation",
     "Indicator",
     "IndicatorValue",
     "Listing",

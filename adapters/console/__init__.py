@@ -1,0 +1,3 @@
+from adapters.console.chat import ConsoleChat
+
+__all__ = ["ConsoleChat"]

@@ -1,0 +1,371 @@
+"""The conversation entry point shared by every adapter: one inbound message in, the replies
+out. Everything a message changes is committed in one transaction, so a crash between two
+messages loses nothing and the next message resumes the dialog where it was."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.actions import CommandAction, DialogAction, parse_token
+from bot.dialogs.engine import Ctx, DialogEngine
+from bot.dialogs.listing import answers_from_view, home_country, listing_dialogs
+from bot.dialogs.people import people_dialogs, profile_answers
+from bot.dialogs.search import search_dialogs
+from bot.errors import GENERIC, error_text
+from bot.i18n import N_, Tr, supported
+from bot.messages import Button, Inbound, Reply
+from bot.text import Text
+from bot.views import listing_card
+from core.clock import utcnow
+from core.errors import DomainError
+from core.listings import (
+    LIVE_STATUSES,
+    can_edit,
+    confirm_listing,
+    get_listing,
+    list_mine,
+    withdraw_listing,
+)
+from core.models import Conversation, Stakeholder
+from core.models.enums import ListingStatus, Role
+from core.people import Actor, ensure_identity, load_actor
+from core.storage import Database
+from core.usage import record_usage
+from core.vocabularies import Vocabularies
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["ChatBot", Ctx, Conversation | None, str], list[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    handler: Handler
+    roles: frozenset[Role] = frozenset()  # empty: anyone registered
+    before_onboarding: bool = False  # usable before /start is finished
+
+
+class ChatBot:
+    def __init__(self, db: Database, vocab: Vocabularies, settings: Any = None) -> None:
+        self.db = db
+        self.vocab = vocab
+        self.settings = settings
+        self.default_language = getattr(settings, "default_language", "en")
+        self.engine = DialogEngine(
+            [*people_dialogs(), *listing_dialogs(), *search_dialogs()],
+            on_saved=lambda ctx, name: self._usage(ctx, "dialog", name),
+        )
+        self.commands = {command.name: command for command in COMMANDS}
+
+    # -- the entry point ---------------------------------------------------------------------
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        try:
+            with self.db.write() as session:
+                return self._handle(session, inbound)
+        except Exception:
+            # Unexpected: log it, and tell the person politely; the last committed answer
+            # stands, so they can simply try again.
+            log.exception("failed to handle a message from %s", inbound.sender.platform)
+            return [Reply(Tr(supported(inbound.sender.language_hint))(GENERIC))]
+
+    def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
+        sender = inbound.sender
+        identity = ensure_identity(
+            session,
+            sender.platform,
+            sender.user_id,
+            workspace=sender.workspace,
+            chat_id=sender.chat_id,
+            handle=sender.handle,
+            display_name=sender.display_name,
+        )
+        person = (
+            session.get(Stakeholder, identity.stakeholder_id) if identity.stakeholder_id else None
+        )
+        actor = load_actor(session, person.id) if person and person.id else None
+        if person is not None:
+            person.last_seen_at = utcnow()
+        ctx = Ctx(
+            session=session,
+            vocab=self.vocab,
+            tr=Tr(self.default_language),
+            identity=identity,
+            person=person,
+            actor=actor,
+            settings=self.settings,
+        )
+        conv = self.engine.current(ctx)
+        ctx.tr = Tr(self._language(person, conv, sender.language_hint))
+        if inbound.command:
+            return self._command(ctx, conv, inbound.command, inbound.args)
+        if inbound.action:
+            return self._action(ctx, conv, inbound.action)
+        if inbound.file is not None and conv is None:
+            return [Reply(ctx.tr(N_("Thank you, but I cannot use files here yet.")))]
+        text = (inbound.text or "").strip()
+        if conv is not None:
+            return self.engine.on_text(ctx, conv, text) if text else self.engine.prompt(ctx, conv)
+        if person is None:
+            return self._start_onboarding(ctx, then=None)
+        return [
+            Reply(
+                ctx.tr(
+                    N_(
+                        "I am not sure what you mean. You can register a /need or an "
+                        "/offer, /search, or see /help."
+                    )
+                )
+            )
+        ]
+
+    def _language(
+        self, person: Stakeholder | None, conv: Conversation | None, hint: str | None
+    ) -> str:
+        if person is not None:
+            return person.language
+        if conv is not None and conv.answers.get("language"):
+            return str(conv.answers["language"])
+        return supported(hint, self.default_language)
+
+    # -- commands and buttons ----------------------------------------------------------------
+
+    def _command(self, ctx: Ctx, conv: Conversation | None, name: str, args: str) -> list[Reply]:
+        command = self.commands.get(name.lower())
+        self._usage(ctx, "command", command.name if command else "unknown")
+        if command is None:
+            return [
+                Reply(
+                    ctx.tr(
+                        N_("I do not know /{name}. Type /help to see what you can do."), name=name
+                    )
+                )
+            ]
+        if ctx.person is None and not command.before_onboarding:
+            return self._start_onboarding(ctx, then=name)
+        if command.roles and not (ctx.actor and ctx.actor.roles & command.roles):
+            return [Reply(ctx.tr(N_("Only coordinators can do that.")))]
+        try:
+            return command.handler(self, ctx, conv, args.strip())
+        except DomainError as error:
+            return [Reply(error_text(ctx.tr, error))]
+
+    def _action(self, ctx: Ctx, conv: Conversation | None, token: str) -> list[Reply]:
+        action = parse_token(token)
+        if isinstance(action, CommandAction):
+            return self._command(ctx, conv, action.command, action.arg)
+        if (
+            isinstance(action, DialogAction)
+            and conv is not None
+            and (action.nonce, action.revision) == (conv.nonce, conv.revision)
+        ):
+            return self.engine.on_action(ctx, conv, action)
+        return self.engine.stale(ctx, conv)
+
+    def _start_onboarding(self, ctx: Ctx, then: str | None) -> list[Reply]:
+        conv = self.engine.current(ctx)
+        if conv is not None and conv.dialog == "start":
+            return self.engine.prompt(ctx, conv)
+        intro = Reply(
+            ctx.tr(
+                N_(
+                    "Hello! I am Partnerbot: I connect needs and offers of "
+                    "assistance for mine action, and follow up the partnerships "
+                    "they lead to. First, let me get to know you: it takes a "
+                    "minute."
+                )
+            )
+        )
+        return [intro, *self.engine.start(ctx, "start", context={"then": then} if then else {})]
+
+    def start_dialog(
+        self, ctx: Ctx, conv: Conversation | None, name: str, **kwargs: Any
+    ) -> list[Reply]:
+        note: list[Reply] = []
+        if conv is not None and conv.dialog != name and conv.mode != "results":
+            note = [
+                Reply(
+                    ctx.tr(
+                        N_("I have put aside your unfinished “{title}”."),
+                        title=ctx.tr(self.engine.title_of(conv)),
+                    )
+                )
+            ]
+        return [*note, *self.engine.start(ctx, name, **kwargs)]
+
+    def _usage(self, ctx: Ctx, category: str, name: str) -> None:
+        record_usage(
+            ctx.session,
+            ctx.person.id if ctx.person else None,
+            ctx.identity.platform,
+            category,
+            name,
+        )
+
+
+# -- command handlers ------------------------------------------------------------------------
+
+
+def _start(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    if ctx.person is None:
+        return bot._start_onboarding(ctx, then=args or None)
+    if args in ("need", "offer"):
+        return bot.start_dialog(ctx, conv, args)
+    return [
+        Reply(ctx.tr(N_("Welcome back, {name}."), name=ctx.person.name)),
+        *_help(bot, ctx, conv, ""),
+    ]
+
+
+def _help(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    roles = ctx.actor.roles if ctx.actor else frozenset()
+    lines = [ctx.tr(N_("**What you can do**"))]
+    for command in bot.commands.values():
+        if command.help and (not command.roles or roles & command.roles):
+            lines.append(Text.plain(f"/{command.name} — ") + ctx.tr(command.help))
+    if ctx.person is None:
+        lines.append(ctx.tr(N_("First, introduce yourself with /start.")))
+    if conv is not None and conv.mode != "results":
+        lines.append(
+            ctx.tr(
+                N_("You are in the middle of “{title}”: answer the question above, or /cancel."),
+                title=ctx.tr(bot.engine.title_of(conv)),
+            )
+        )
+    return [Reply(Text.join(lines))]
+
+
+def _cancel(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    if bot.engine.discard(ctx) is None:
+        return [Reply(ctx.tr(N_("There is nothing to cancel.")))]
+    return [Reply(ctx.tr(N_("Cancelled: nothing was saved. Type /help to see what you can do.")))]
+
+
+def _dialog(name: str) -> Handler:
+    def handler(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+        return bot.start_dialog(ctx, conv, name)
+
+    return handler
+
+
+def _profile(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return bot.start_dialog(ctx, conv, "profile", answers=profile_answers(ctx), at_summary=True)
+
+
+def _mine(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    views = list_mine(ctx.session, ctx.actor)
+    bot._usage(ctx, "info", "mine")
+    if not views:
+        return [Reply(ctx.tr(N_("You have no listings yet. Register a /need or an /offer.")))]
+    replies = [Reply(ctx.tr(N_("**Your organisation's listings**")))]
+    for view in views[:10]:
+        replies.append(Reply(listing_card(ctx.tr, ctx.vocab, view), _listing_buttons(ctx, view)))
+    if len(views) > 10:
+        replies.append(Reply(ctx.tr(N_("…and {n} more."), n=len(views) - 10)))
+    return replies
+
+
+def _listing_buttons(ctx: Ctx, view: Any) -> tuple[tuple[Button, ...], ...]:
+    listing = view.listing
+    keep = Button(ctx.tr.s(N_("✔ Still current")), f"c:keep:{listing.id}")
+    if listing.status == ListingStatus.expired:
+        return ((keep,),)
+    if listing.status not in LIVE_STATUSES:
+        return ()
+    return (
+        (
+            Button(ctx.tr.s(N_("✎ Edit")), f"c:edit:{listing.id}"),
+            keep,
+            Button(ctx.tr.s(N_("✖ Withdraw")), f"c:withdraw:{listing.id}"),
+        ),
+    )
+
+
+def _owned(ctx: Ctx, arg: str) -> Any:
+    if not arg.isdigit():
+        raise DomainError("not_found.listing")
+    view = get_listing(ctx.session, int(arg))
+    if not can_edit(ctx.actor or Actor(0, None, frozenset()), view.listing):
+        raise DomainError("denied.not_owner")
+    return view
+
+
+def _edit(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    view = _owned(ctx, args)
+    name = f"edit_{view.listing.kind}"
+    answers = answers_from_view(view, home_country(ctx))
+    return bot.start_dialog(
+        ctx, conv, name, answers=answers, context={"listing_id": view.listing.id}, at_summary=True
+    )
+
+
+def _keep(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    view = _owned(ctx, args)
+    assert ctx.actor is not None
+    confirm_listing(ctx.session, ctx.actor, view.listing.id)
+    return [
+        Reply(
+            ctx.tr(N_("Thank you: “{title}” is marked as still current."), title=view.listing.title)
+        )
+    ]
+
+
+def _withdraw(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    view = _owned(ctx, args)
+    buttons = (
+        (
+            Button(ctx.tr.s(N_("Yes, withdraw it")), f"c:withdraw_yes:{view.listing.id}"),
+            Button(ctx.tr.s(N_("No, keep it")), "c:noop:"),
+        ),
+    )
+    return [
+        Reply(
+            ctx.tr(
+                N_("Withdraw “{title}”? It will no longer be matched."), title=view.listing.title
+            ),
+            buttons,
+        )
+    ]
+
+
+def _withdraw_yes(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    view = _owned(ctx, args)
+    assert ctx.actor is not None
+    withdraw_listing(ctx.session, ctx.actor, view.listing.id)
+    return [Reply(ctx.tr(N_("Withdrawn: “{title}”."), title=view.listing.title))]
+
+
+def _noop(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return [Reply(ctx.tr(N_("All right, nothing changed.")))]
+
+
+def _language_command(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return bot.start_dialog(ctx, conv, "language")
+
+
+COMMANDS = (
+    Command("start", "", _start, before_onboarding=True),
+    Command("need", N_("register a need for assistance"), _dialog("need")),
+    Command("offer", N_("register an offer of assistance"), _dialog("offer")),
+    Command("mine", N_("your listings: edit, withdraw, confirm still current"), _mine),
+    Command("search", N_("find needs or offers"), _dialog("search")),
+    Command("profile", N_("your name, language, time zone and sharing"), _profile),
+    Command("language", N_("change the language"), _language_command),
+    Command("help", N_("this list"), _help, before_onboarding=True),
+    Command(
+        "cancel", N_("stop what you are doing; nothing is saved"), _cancel, before_onboarding=True
+    ),
+    Command("edit", "", _edit),
+    Command("keep", "", _keep),
+    Command("withdraw", "", _withdraw),
+    Command("withdraw_yes", "", _withdraw_yes),
+    Command("noop", "", _noop, before_onboarding=True),
+)

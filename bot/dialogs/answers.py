@@ -1,0 +1,141 @@
+"""Turning what a person typed into a value, one function per kind of answer. Each returns a
+JSON-ready value (it is stored in the conversation row) or raises InvalidInput."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import parse_date as babel_parse_date
+
+from bot.i18n import Tr, fold
+from core.errors import InvalidInput
+from core.validation import check_positive
+from core.vocabularies import Vocabularies
+
+YES = {"yes", "y", "oui", "o", "si", "sí", "s", "ok", "1"}
+NO = {"no", "n", "non", "2"}
+_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "fr": "CHF"}
+_SCALE = {"k": Decimal(1_000), "m": Decimal(1_000_000), "mn": Decimal(1_000_000)}
+_AMOUNT = re.compile(
+    r"^\s*(?P<pre>[^\d\s.,-]{1,4})?\s*(?P<num>-?[\d][\d\s.,']*)\s*(?P<scale>k|m|mn)?\b\s*(?P<post>.*)$",
+    re.IGNORECASE,
+)
+
+
+def parse_number(text: str, field: str) -> str:
+    return str(check_positive(_normalise_number(text, field), field))
+
+
+def _normalise_number(raw: str, field: str) -> str:
+    """Accepts 250000, 250,000, 250 000, 250.000,50 and 1'000: the last separator followed
+    by one or two digits is the decimal point, every other separator groups thousands."""
+    digits = re.sub(r"[\s']", "", raw)
+    match = re.search(r"[.,](\d{1,2})$", digits)
+    whole, fraction = (digits[: match.start()], match.group(1)) if match else (digits, "")
+    whole = re.sub(r"[.,]", "", whole)
+    if not re.fullmatch(r"-?\d+", whole or "x"):
+        raise InvalidInput("invalid.number", field=field, value=raw)
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def parse_money_or_quantity(text: str, vocab: Vocabularies, field: str) -> dict[str, str]:
+    """'50000 USD', 'USD 50,000', '$50k', '40 kits' → an amount with currency, or a quantity
+    with its unit."""
+    match = _AMOUNT.match(text.strip())
+    if not match:
+        raise InvalidInput("invalid.amount", field=field, value=text)
+    number = Decimal(_normalise_number(match["num"], field))
+    if match["scale"]:
+        number *= _SCALE[match["scale"].lower()]
+    pre, post = (match["pre"] or "").strip(), match["post"].strip()
+    currency = _currency(pre, vocab) or _currency(post, vocab)
+    if currency:
+        return {"amount": str(check_positive(number, "amount")), "currency": currency}
+    if pre:
+        raise InvalidInput("invalid.currency", field="currency", value=pre)
+    if not post:
+        raise InvalidInput("invalid.amount_unit", field=field)
+    unit = post[:32]
+    return {"quantity": str(check_positive(number, "quantity")), "unit": unit}
+
+
+def _currency(word: str, vocab: Vocabularies) -> str | None:
+    word = word.strip().rstrip(".")
+    if not word:
+        return None
+    if word.upper() in vocab.currencies:
+        return word.upper()
+    return _SYMBOLS.get(word.lower())
+
+
+def parse_date(text: str, tr: Tr, field: str) -> str:
+    raw = text.strip()
+    for pattern, order in (
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
+        (r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", "dmy" if tr.language != "en" else "auto"),
+        (r"(\d{4})-(\d{1,2})", "ym"),
+    ):
+        found = re.fullmatch(pattern, raw)
+        if found:
+            return _date_from(found.groups(), order, raw, field).isoformat()
+    try:
+        return babel_parse_date(raw, locale=tr.language).isoformat()
+    except (ValueError, IndexError):
+        raise InvalidInput("invalid.date", field=field, value=raw) from None
+
+
+def _date_from(groups: tuple[str, ...], order: str, raw: str, field: str) -> date:
+    numbers = [int(g) for g in groups]
+    try:
+        if order == "ymd":
+            return date(numbers[0], numbers[1], numbers[2])
+        if order == "ym":
+            return date(numbers[0], numbers[1], 1)
+        day, month, year = numbers
+        if order == "auto" and month > 12 >= day:  # 03/25/2027 is American
+            day, month = month, day
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput("invalid.date", field=field, value=raw) from None
+
+
+def parse_yes_no(text: str, field: str) -> bool:
+    word = fold(text).strip(" .!")
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise InvalidInput("invalid.yes_no", field=field)
+
+
+def match_country(text: str, tr: Tr, vocab: Vocabularies, field: str = "country") -> str:
+    """A code (KH) or a name in the person's language or in English (Cambodia, Cambodge).
+    Several candidates come back as suggestions for the person to tap."""
+    return _match_place(text, tr, list(vocab.countries), field, "invalid.country")
+
+
+def match_region(text: str, tr: Tr, vocab: Vocabularies, field: str = "region") -> str:
+    raw = text.strip()
+    if raw.isdigit() and raw.zfill(3) in vocab.regions:
+        return raw.zfill(3)
+    return _match_place(raw, tr, sorted(vocab.regions), field, "invalid.region")
+
+
+def _match_place(text: str, tr: Tr, codes: list[str], field: str, key: str) -> str:
+    raw = text.strip()
+    if raw.upper() in codes:
+        return raw.upper()
+    wanted = fold(raw)
+    if len(wanted) < 2:
+        raise InvalidInput(key, field=field, value=raw, suggestions=[])
+    english = Tr("en")
+    names = {code: {fold(tr.region(code)), fold(english.region(code))} for code in codes}
+    exact = [code for code, known in names.items() if wanted in known]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [code for code, known in names.items() if any(wanted in name for name in known)]
+    if len(partial) == 1:
+        return partial[0]
+    raise InvalidInput(key, field=field, value=raw, suggestions=partial[:6])

@@ -1,0 +1,362 @@
+"""Registering and editing a need or an offer: one declaration for both kinds and for every
+platform. At most eight questions, most of them taps."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.i18n import N_
+from bot.messages import Button, Reply
+from core.clock import utcnow
+from core.errors import InvalidInput
+from core.listings import ListingDraft, ListingView, create_listing, draft_of, edit_listing
+from core.models import Organisation
+from core.models.enums import Coverage, ListingKind, Priority, Visibility
+
+NEED, OFFER = ListingKind.need, ListingKind.offer
+
+
+def _types(ctx: Ctx) -> list[Choice]:
+    return [Choice(t.code, ctx.tr.term(t)) for t in ctx.vocab.assistance_types]
+
+
+def _areas(ctx: Ctx) -> list[Choice]:
+    return [Choice(t.code, ctx.tr.term(t)) for t in ctx.vocab.thematic_areas]
+
+
+def _modalities(ctx: Ctx) -> list[Choice]:
+    return [Choice(t.code, ctx.tr.term(t)) for t in ctx.vocab.modalities]
+
+
+def _regions(ctx: Ctx) -> list[Choice]:
+    choices = [Choice(code, ctx.tr.region(code)) for code in ctx.vocab.regions]
+    return sorted(choices, key=lambda c: c.label)
+
+
+def home_country(ctx: Ctx) -> str | None:
+    if ctx.person is None or ctx.person.organisation_id is None:
+        return None
+    organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
+    return organisation.country if organisation else None
+
+
+def _places(kind: ListingKind):
+    def choices(ctx: Ctx) -> list[Choice]:
+        home = home_country(ctx)
+        found = [Choice("home", ctx.tr.s(N_("In {country}"), country=ctx.tr.country(home)))]
+        found = found if home else []
+        found += [
+            Choice("country", ctx.tr.s(N_("In another country") if home else N_("In one country"))),
+            Choice("region", ctx.tr.s(N_("Across a region"))),
+        ]
+        if kind is OFFER:
+            found.append(Choice("global", ctx.tr.s(N_("Worldwide"))))
+        return found
+
+    return choices
+
+
+def _priorities(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(Priority.high, ctx.tr.s(N_("High"))),
+        Choice(Priority.medium, ctx.tr.s(N_("Medium"))),
+        Choice(Priority.low, ctx.tr.s(N_("Low"))),
+    ]
+
+
+def _visibilities(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(Visibility.public, ctx.tr.s(N_("Everyone registered"))),
+        Choice(
+            Visibility.restricted, ctx.tr.s(N_("Restricted: coordinators and matching donors only"))
+        ),
+    ]
+
+
+def _not_past(ctx: Ctx, value: str) -> str:
+    if date.fromisoformat(value) < utcnow().date():
+        raise InvalidInput("invalid.window_past", field="available_until")
+    return value
+
+
+def _after_start(ctx: Ctx, value: str) -> str:
+    _not_past(ctx, value)
+    start = ctx.answer("available_from")
+    if start and date.fromisoformat(value) < date.fromisoformat(start):
+        raise InvalidInput("invalid.window_order", field="available_until")
+    return value
+
+
+def _place_is(value: str):
+    return lambda ctx: ctx.answer("place") == value
+
+
+def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
+    need = kind is NEED
+    steps = [
+        Step(
+            "assistance_type",
+            N_("What kind of assistance is needed?")
+            if need
+            else N_("What kind of assistance can you offer?"),
+            Kind.choice,
+            label=N_("Type"),
+            choices=_types,
+        ),
+        Step(
+            "areas",
+            N_("Which thematic areas? Tap all that apply, then **Done**."),
+            Kind.multi,
+            label=N_("Areas"),
+            choices=_areas,
+            columns=1,
+        ),
+        Step(
+            "title",
+            N_("A short title, please, like “Prosthetic kits for Battambang”.")
+            if need
+            else N_("A short title, please, like “Detectors for survey teams”."),
+            Kind.text,
+            label=N_("Title"),
+            min_len=3,
+            max_len=120,
+        ),
+        Step(
+            "place",
+            N_("Where is it needed?") if need else N_("Where can you provide it?"),
+            Kind.choice,
+            label=N_("Where"),
+            choices=_places(kind),
+            columns=1,
+            fields=("coverage",),
+        ),
+        Step(
+            "country",
+            N_("Which country? Type its name."),
+            Kind.country,
+            label=N_("Country"),
+            when=_place_is("country"),
+        ),
+        Step(
+            "region",
+            N_("Which region? Tap it or type its name."),
+            Kind.choice,
+            label=N_("Region"),
+            choices=_regions,
+            when=_place_is("region"),
+        ),
+        Step(
+            "amount",
+            N_(
+                "How much is needed? Type an amount with its currency (50000 USD) or a "
+                "quantity with its unit (40 kits), or tap **Skip**."
+            )
+            if need
+            else N_(
+                "How much can you offer? Type an amount with its currency (50000 USD) "
+                "or a quantity with its unit (40 kits), or tap **Skip**."
+            ),
+            Kind.money_or_quantity,
+            label=N_("Amount"),
+            optional=True,
+            fields=("currency", "quantity", "unit"),
+        ),
+    ]
+    if not need:
+        steps.append(
+            Step(
+                "available_from",
+                N_(
+                    "From when is it available? Type a date like 2027-03-01, or tap "
+                    "**Skip** if it is available now."
+                ),
+                Kind.date,
+                label=N_("Available from"),
+                optional=True,
+            )
+        )
+    steps.append(
+        Step(
+            "available_until",
+            N_("By when is it needed? Type a date like 2027-06-30, or tap **Skip**.")
+            if need
+            else N_("Until when is it available? Type a date like 2027-12-31, or tap **Skip**."),
+            Kind.date,
+            label=N_("Needed by") if need else N_("Available until"),
+            optional=True,
+            check=_after_start,
+        )
+    )
+    if need:
+        steps.append(
+            Step(
+                "priority",
+                N_("How high a priority is this for your country?"),
+                Kind.choice,
+                label=N_("Priority"),
+                choices=_priorities,
+                columns=3,
+            )
+        )
+    steps.append(
+        Step(
+            "description",
+            N_("Anything else partners should know? A few lines, or tap **Skip**."),
+            Kind.text,
+            label=N_("Details"),
+            optional=True,
+            max_len=4000,
+        )
+    )
+    if need:
+        steps.append(
+            Step(
+                "visibility",
+                N_("Who may see this need?"),
+                Kind.choice,
+                label=N_("Visible to"),
+                choices=_visibilities,
+                columns=1,
+                in_flow=False,
+            )
+        )
+    steps.append(
+        Step(
+            "modality",
+            N_("Which way of cooperating suits you best?"),
+            Kind.choice,
+            label=N_("Modality"),
+            choices=_modalities,
+            optional=True,
+            in_flow=False,
+        )
+    )
+    return tuple(steps)
+
+
+def draft_from_answers(ctx: Ctx, kind: ListingKind) -> ListingDraft:
+    a = ctx.answers
+    place = a.get("place")
+    coverage = {
+        "home": Coverage.country,
+        "country": Coverage.country,
+        "region": Coverage.region,
+        "global": Coverage.world,
+    }.get(place, Coverage.country)
+    country = home_country(ctx) if place == "home" else a.get("country")
+    money: dict[str, str] = a.get("amount") or {}
+    return ListingDraft(
+        kind=kind,
+        title=a.get("title", ""),
+        assistance_type=a.get("assistance_type", ""),
+        areas=list(a.get("areas") or []),
+        coverage=coverage,
+        country=country if coverage is Coverage.country else None,
+        region=a.get("region") if coverage is Coverage.region else None,
+        description=a.get("description") or "",
+        amount=Decimal(money["amount"]) if "amount" in money else None,
+        currency=money.get("currency"),
+        quantity=Decimal(money["quantity"]) if "quantity" in money else None,
+        unit=money.get("unit"),
+        available_from=_date(a.get("available_from"))
+        or (utcnow().date() if kind is NEED else None),
+        available_until=_date(a.get("available_until")),
+        priority=a.get("priority"),
+        modality=a.get("modality"),
+        visibility=a.get("visibility") or Visibility.public,
+    )
+
+
+def answers_from_view(view: ListingView, home: str | None) -> dict[str, Any]:
+    """The inverse of draft_from_answers, to open an existing listing at its summary."""
+    d = draft_of(view)
+    if d.coverage == Coverage.country:
+        place = "home" if d.country == home else "country"
+    else:
+        place = "region" if d.coverage == Coverage.region else "global"
+    money: dict[str, str] | None = None
+    if d.amount is not None:
+        money = {"amount": str(d.amount), "currency": d.currency or ""}
+    elif d.quantity is not None:
+        money = {"quantity": str(d.quantity), "unit": d.unit or ""}
+    answers: dict[str, Any] = {
+        "assistance_type": d.assistance_type,
+        "areas": d.areas,
+        "title": d.title,
+        "place": place,
+        "amount": money,
+        "available_until": d.available_until.isoformat() if d.available_until else None,
+        "description": d.description or None,
+        "modality": d.modality,
+    }
+    if place == "country":
+        answers["country"] = d.country
+    if place == "region":
+        answers["region"] = d.region
+    if d.kind == NEED:
+        answers.update(priority=d.priority, visibility=d.visibility)
+    else:
+        answers["available_from"] = d.available_from.isoformat() if d.available_from else None
+    return answers
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _save(kind: ListingKind):
+    def save(ctx: Ctx) -> list[Reply]:
+        assert ctx.actor is not None
+        draft = draft_from_answers(ctx, kind)
+        listing_id = ctx.context.get("listing_id")
+        if listing_id:
+            before = draft_of(_view(ctx, listing_id))
+            changes = {
+                k: v for k, v in vars(draft).items() if k != "kind" and getattr(before, k) != v
+            }
+            view = edit_listing(ctx.session, ctx.vocab, ctx.actor, listing_id, changes)
+            text = ctx.tr(
+                N_("Updated: **{title}** (#{id})."), title=view.listing.title, id=view.listing.id
+            )
+        else:
+            view = create_listing(ctx.session, ctx.vocab, ctx.actor, draft)
+            text = ctx.tr(
+                N_(
+                    "Saved: your need **{title}** (#{id}) is registered. I will tell you when an "
+                    "offer fits it."
+                )
+                if kind is NEED
+                else N_(
+                    "Saved: your offer **{title}** (#{id}) is registered. I will tell you when a "
+                    "need fits it."
+                ),
+                title=view.listing.title,
+                id=view.listing.id,
+            )
+        buttons = (
+            (
+                Button(ctx.tr.s(N_("My listings")), "c:mine:"),
+                Button(ctx.tr.s(N_("Search")), "c:search:"),
+            ),
+        )
+        return [Reply(text, buttons)]
+
+    return save
+
+
+def _view(ctx: Ctx, listing_id: int) -> ListingView:
+    from core.listings import get_listing
+
+    return get_listing(ctx.session, listing_id)
+
+
+def listing_dialogs() -> list[Dialog]:
+    return [
+        Dialog("need", N_("New need"), listing_steps(NEED), _save(NEED)),
+        Dialog("offer", N_("New offer"), listing_steps(OFFER), _save(OFFER)),
+        Dialog("edit_need", N_("Your need"), listing_steps(NEED), _save(NEED)),
+        Dialog("edit_offer", N_("Your offer"), listing_steps(OFFER), _save(OFFER)),
+    ]

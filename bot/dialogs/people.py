@@ -1,0 +1,378 @@
+"""Getting to know someone (/start), their profile and their language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.core import get_global
+
+from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Tr
+from bot.messages import Reply
+from core import audit
+from core.models import Organisation
+from core.models.enums import OrganisationKind, Role
+from core.notifications import notify_role
+from core.people import (
+    check_timezone,
+    create_organisation,
+    find_organisation_by_name,
+    register_stakeholder,
+    search_organisations,
+)
+
+ROLE_CHOICES = {
+    Role.field_contact: N_("I register needs (field contact, national authority)"),
+    Role.donor: N_("I offer assistance (donor, NGO, company)"),
+    Role.coordinator: N_("I coordinate (an admin confirms this role)"),
+}
+KIND_LABELS = {
+    OrganisationKind.government: N_("Government"),
+    OrganisationKind.intergovernmental: N_("Intergovernmental organisation"),
+    OrganisationKind.ngo: N_("NGO or civil society"),
+    OrganisationKind.private_sector: N_("Private sector"),
+    OrganisationKind.academic: N_("Academic"),
+    OrganisationKind.national_authority: N_("National authority"),
+}
+
+
+def _languages(ctx: Ctx) -> list[Choice]:
+    return [Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+
+
+def _switch_language(ctx: Ctx, value: str) -> str:
+    ctx.tr = Tr(value)  # the next questions are asked in the language just chosen
+    return value
+
+
+def _display_name(ctx: Ctx) -> list[tuple[str, str]]:
+    name = (ctx.identity.display_name or "").strip()
+    return [(name, ctx.tr.s(N_("Use “{name}”"), name=name))] if len(name) >= 2 else []
+
+
+def _find_organisation(ctx: Ctx, typed: str) -> dict[str, Any]:
+    exact = find_organisation_by_name(ctx.session, typed)
+    matches = [] if exact else search_organisations(ctx.session, typed, limit=5)
+    return {
+        "name": typed,
+        "exact": exact.id if exact else None,
+        "matches": [[o.id, o.name] for o in matches],
+    }
+
+
+def _show_organisation(ctx: Ctx, value: dict[str, Any]) -> str:
+    return str(value.get("name", ""))
+
+
+def _picks(ctx: Ctx) -> list[Choice]:
+    found = ctx.answer("organisation") or {}
+    choices = [Choice(str(oid), name) for oid, name in found.get("matches", [])]
+    choices.append(
+        Choice("new", ctx.tr.s(N_("None of these: create “{name}”"), name=found.get("name", "")))
+    )
+    return choices
+
+
+def _organisation_id(ctx: Ctx) -> int | None:
+    """The organisation chosen so far, or None when a new one is to be created."""
+    found = ctx.answer("organisation") or {}
+    if found.get("exact"):
+        return int(found["exact"])
+    pick = ctx.answer("organisation_pick")
+    return int(pick) if pick and pick != "new" else None
+
+
+def _must_pick(ctx: Ctx) -> bool:
+    found = ctx.answer("organisation") or {}
+    return bool(found.get("matches")) and not found.get("exact")
+
+
+def _creating(ctx: Ctx) -> bool:
+    found = ctx.answer("organisation")
+    if not found or found.get("exact"):
+        return False
+    return not found.get("matches") or ctx.answer("organisation_pick") == "new"
+
+
+def _kinds(ctx: Ctx) -> list[Choice]:
+    return [Choice(kind, ctx.tr.s(label)) for kind, label in KIND_LABELS.items()]
+
+
+def _roles(ctx: Ctx) -> list[Choice]:
+    return [Choice(role, ctx.tr.s(label)) for role, label in ROLE_CHOICES.items()]
+
+
+def _country_for_zones(ctx: Ctx) -> str | None:
+    organisation_id = _organisation_id(ctx)
+    if organisation_id:
+        organisation = ctx.session.get(Organisation, organisation_id)
+        return organisation.country if organisation else None
+    if ctx.person is not None and ctx.person.organisation_id and "organisation" not in ctx.answers:
+        organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
+        return organisation.country if organisation else None
+    return ctx.answer("org_country")
+
+
+def _zones(ctx: Ctx) -> list[tuple[str, str]]:
+    country = _country_for_zones(ctx)
+    zones = get_global("territory_zones").get(country or "", [])[:4]
+    return [(zone, zone.replace("_", " ")) for zone in zones] + [("UTC", "UTC")]
+
+
+def _timezone(ctx: Ctx, value: str) -> str:
+    return check_timezone(value)
+
+
+def onboarding_steps() -> tuple[Step, ...]:
+    return (
+        Step(
+            "language",
+            N_("Welcome to Partnerbot! Which language do you prefer?"),
+            Kind.choice,
+            label=N_("Language"),
+            choices=_languages,
+            columns=3,
+            check=_switch_language,
+        ),
+        Step(
+            "name",
+            N_("What is your name?"),
+            Kind.text,
+            label=N_("Name"),
+            min_len=2,
+            max_len=120,
+            suggest=_display_name,
+        ),
+        Step(
+            "organisation",
+            N_("Which organisation do you work for? Type its name."),
+            Kind.text,
+            label=N_("Organisation"),
+            min_len=2,
+            max_len=200,
+            check=_find_organisation,
+            show=_show_organisation,
+            fields=("organisation_name",),
+        ),
+        Step(
+            "organisation_pick",
+            N_("Is it one of these?"),
+            Kind.choice,
+            choices=_picks,
+            columns=1,
+            when=_must_pick,
+        ),
+        Step(
+            "org_kind",
+            N_("What kind of organisation is it?"),
+            Kind.choice,
+            label=N_("Kind of organisation"),
+            choices=_kinds,
+            when=_creating,
+            fields=("organisation_kind",),
+        ),
+        Step(
+            "org_country",
+            N_(
+                "In which country is it based? Type its name, or tap **Skip** "
+                "for an international organisation."
+            ),
+            Kind.country,
+            label=N_("Based in"),
+            optional=True,
+            when=_creating,
+        ),
+        Step(
+            "role",
+            N_("What will you mostly do here?"),
+            Kind.choice,
+            label=N_("Role"),
+            choices=_roles,
+            columns=1,
+        ),
+        Step(
+            "timezone",
+            N_(
+                "Your time zone, so reminders come at a sensible hour: tap it, "
+                "type it (like Asia/Phnom_Penh), or tap **Skip** for UTC."
+            ),
+            Kind.text,
+            label=N_("Time zone"),
+            optional=True,
+            max_len=64,
+            check=_timezone,
+            suggest=_zones,
+        ),
+    )
+
+
+def _save_onboarding(ctx: Ctx) -> list[Reply]:
+    a = ctx.answers
+    organisation_id = _organisation_id(ctx)
+    if organisation_id is None:
+        organisation = create_organisation(
+            ctx.session,
+            ctx.vocab,
+            name=a["organisation"]["name"],
+            kind=a["org_kind"],
+            country=a.get("org_country"),
+        )
+        organisation_id = organisation.id
+    requested = Role(a["role"])
+    roles = {requested} - {Role.coordinator}
+    person = register_stakeholder(
+        ctx.session,
+        name=a["name"],
+        organisation_id=organisation_id,
+        roles=roles,
+        language=a["language"],
+        timezone=a.get("timezone") or "UTC",
+    )
+    assert person.id is not None
+    ctx.identity.stakeholder_id = person.id
+    replies = [
+        Reply(
+            ctx.tr(
+                N_(
+                    "Thank you, {name}: you are registered. Type /help at any time "
+                    "to see what you can do."
+                ),
+                name=person.name,
+            )
+        )
+    ]
+    if _is_configured_admin(ctx):
+        register_admin(ctx, person.id)
+    elif requested is Role.coordinator:
+        audit.record(
+            ctx.session,
+            person.id,
+            "role.request",
+            "stakeholder",
+            person.id,
+            {"role": Role.coordinator},
+        )
+        notify_role(
+            ctx.session,
+            Role.admin,
+            "role_request",
+            f"role_request:{person.id}",
+            {"stakeholder_id": person.id, "name": person.name, "role": "coordinator"},
+        )
+        replies.append(
+            Reply(ctx.tr(N_("An admin will confirm your coordinator role; you will be told.")))
+        )
+    then = ctx.context.get("then")
+    if then in ("need", "offer"):
+        ctx.follow_up = (then, {})
+    return replies
+
+
+def _is_configured_admin(ctx: Ctx) -> bool:
+    identity = ctx.identity
+    admins = getattr(ctx.settings, "admin_identities", set())
+    return (str(identity.platform), identity.workspace, identity.external_user_id) in admins
+
+
+def register_admin(ctx: Ctx, person_id: int) -> None:
+    from core.models import StakeholderRole
+
+    for role in (Role.admin, Role.coordinator):
+        if ctx.session.get(StakeholderRole, (person_id, role)) is None:
+            ctx.session.add(StakeholderRole(stakeholder_id=person_id, role=role))
+    audit.record(
+        ctx.session,
+        person_id,
+        "role.bootstrap",
+        "stakeholder",
+        person_id,
+        {"roles": ["admin", "coordinator"]},
+    )
+
+
+def _profile_steps() -> tuple[Step, ...]:
+    return (
+        Step("name", N_("What is your name?"), Kind.text, label=N_("Name"), min_len=2, max_len=120),
+        Step(
+            "language",
+            N_("Which language do you prefer?"),
+            Kind.choice,
+            label=N_("Language"),
+            choices=_languages,
+            columns=3,
+            check=_switch_language,
+        ),
+        Step(
+            "timezone",
+            N_("Your time zone: tap it or type it (like Asia/Phnom_Penh)."),
+            Kind.text,
+            label=N_("Time zone"),
+            max_len=64,
+            check=_timezone,
+            suggest=_zones,
+        ),
+        Step(
+            "share_contact",
+            N_("When you and a partner both accept a match, may I share your handle with them?"),
+            Kind.yes_no,
+            label=N_("Share my handle after a match"),
+        ),
+    )
+
+
+def profile_answers(ctx: Ctx) -> dict[str, Any]:
+    person = ctx.person
+    assert person is not None
+    return {
+        "name": person.name,
+        "language": person.language,
+        "timezone": person.timezone,
+        "share_contact": person.share_contact,
+    }
+
+
+def _save_profile(ctx: Ctx) -> list[Reply]:
+    person = ctx.person
+    assert person is not None and person.id is not None
+    a = ctx.answers
+    changes = {
+        k: a[k]
+        for k in ("name", "language", "timezone", "share_contact")
+        if getattr(person, k) != a[k]
+    }
+    for key, value in changes.items():
+        setattr(person, key, value)
+    audit.record(ctx.session, person.id, "stakeholder.edit", "stakeholder", person.id, changes)
+    return [Reply(ctx.tr(N_("Your profile is saved.")))]
+
+
+def _save_language(ctx: Ctx) -> list[Reply]:
+    person = ctx.person
+    assert person is not None and person.id is not None
+    person.language = ctx.answers["language"]
+    audit.record(
+        ctx.session,
+        person.id,
+        "stakeholder.edit",
+        "stakeholder",
+        person.id,
+        {"language": person.language},
+    )
+    return [Reply(ctx.tr(N_("From now on I will write to you in English.")))]
+
+
+def people_dialogs() -> list[Dialog]:
+    language_step = Step(
+        "language",
+        N_("Which language do you prefer?"),
+        Kind.choice,
+        label=N_("Language"),
+        choices=_languages,
+        columns=3,
+        check=_switch_language,
+    )
+    return [
+        Dialog("start", N_("About you"), onboarding_steps(), _save_onboarding),
+        Dialog("profile", N_("Your profile"), _profile_steps(), _save_profile),
+        Dialog("language", N_("Language"), (language_step,), _save_language, confirm=False),
+    ]

@@ -1,0 +1,105 @@
+"""Finding needs or offers: four taps, then pages of results."""
+
+from __future__ import annotations
+
+from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.i18n import N_
+from bot.messages import Button, Reply
+from bot.text import Text
+from bot.views import listing_card
+from core.listings import ListingFilter, search_listings
+from core.models.enums import ListingKind
+from core.people import Actor
+
+PAGE_SIZE = 5
+ANY = "any"
+
+
+def _kinds(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(ListingKind.offer, ctx.tr.s(N_("Offers"))),
+        Choice(ListingKind.need, ctx.tr.s(N_("Needs"))),
+    ]
+
+
+def _types(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(ANY, ctx.tr.s(N_("Any type"))),
+        *(Choice(t.code, ctx.tr.term(t)) for t in ctx.vocab.assistance_types),
+    ]
+
+
+def _areas(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(ANY, ctx.tr.s(N_("Any area"))),
+        *(Choice(t.code, ctx.tr.term(t)) for t in ctx.vocab.thematic_areas),
+    ]
+
+
+def search_steps() -> tuple[Step, ...]:
+    return (
+        Step("kind", N_("What are you looking for?"), Kind.choice, choices=_kinds),
+        Step("assistance_type", N_("Which kind of assistance?"), Kind.choice, choices=_types),
+        Step("area", N_("Which thematic area?"), Kind.choice, choices=_areas, columns=1),
+        Step(
+            "country",
+            N_("In which country? Type its name, or tap **Skip** to search everywhere."),
+            Kind.country,
+            optional=True,
+        ),
+    )
+
+
+def _filters(ctx: Ctx) -> ListingFilter:
+    a = ctx.answers
+    return ListingFilter(
+        kind=ListingKind(a["kind"]),
+        assistance_type=None if a.get("assistance_type") in (None, ANY) else a["assistance_type"],
+        area=None if a.get("area") in (None, ANY) else a["area"],
+        country=a.get("country"),
+    )
+
+
+def results(ctx: Ctx, page: int) -> list[Reply]:
+    viewer = ctx.actor or Actor(id=0, organisation_id=None, roles=frozenset())
+    found = search_listings(
+        ctx.session, ctx.vocab, viewer, _filters(ctx), page=page, page_size=PAGE_SIZE
+    )
+    ctx.context["page"] = found.page
+    if not found.total:
+        return [
+            Reply(
+                ctx.tr(N_("Nothing found. Try fewer filters: /search")),
+                ((Button(ctx.tr.s(N_("New search")), "c:search:"),),),
+            )
+        ]
+    head = ctx.tr(
+        N_("**{total} found** — page {page} of {pages}"),
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+    )
+    cards = [listing_card(ctx.tr, ctx.vocab, view) for view in found.items]
+    nav = []
+    if found.page > 1:
+        nav.append(Button(ctx.tr.s(N_("‹ Previous")), ctx.token("page", str(found.page - 1))))
+    if found.page < found.pages:
+        nav.append(Button(ctx.tr.s(N_("Next ›")), ctx.token("page", str(found.page + 1))))
+    nav.append(Button(ctx.tr.s(N_("New search")), "c:search:"))
+    return [Reply(Text.join([head, *cards], "\n\n"), (tuple(nav),))]
+
+
+def _save(ctx: Ctx) -> list[Reply]:
+    return results(ctx, 1)
+
+
+def _on_result(ctx: Ctx, op: str, arg: str) -> list[Reply]:
+    if op == "page" and arg.isdigit():
+        return results(ctx, int(arg))
+    return results(ctx, int(ctx.context.get("page", 1)))
+
+
+def search_dialogs() -> list[Dialog]:
+    return [
+        Dialog("search", N_("Search"), search_steps(), _save, confirm=False, on_result=_on_result)
+    ]

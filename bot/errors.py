@@ -1,0 +1,83 @@
+"""Domain error keys in words people read. Core raises a key with parameters; this table
+turns the key into a translatable sentence. A test checks that every key core raises is here."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.i18n import N_, Tr
+from bot.text import Text
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[str, str] = {
+    "invalid.required": N_("This one cannot be left empty."),
+    "invalid.too_short": N_("That is a little short: please write at least {min} characters."),
+    "invalid.too_long": N_("That is too long ({length} characters): please keep it under {max}."),
+    "invalid.choice": N_("“{value}” is not one of the choices."),
+    "invalid.choice_text": N_(
+        "I did not recognise that choice: please tap a button or type its number."
+    ),
+    "invalid.pick_one": N_("Please pick at least one, then tap **Done**."),
+    "invalid.country": N_(
+        "I do not know the country “{value}”. Type its name, like Cambodia, "
+        "or its two-letter code, like KH."
+    ),
+    "invalid.region": N_(
+        "I do not know the region “{value}”. Type a name like West Africa or "
+        "South America, or a UN M49 code like 202."
+    ),
+    "invalid.currency": N_(
+        "I do not know the currency “{value}”. Use a code like USD, EUR or XOF."
+    ),
+    "invalid.currency_required": N_("Please add the currency, for example 50000 USD."),
+    "invalid.amount_required": N_("A currency needs an amount, for example 50000 USD."),
+    "invalid.amount": N_(
+        "Please type an amount with its currency (50000 USD) or a quantity with its unit (40 kits)."
+    ),
+    "invalid.amount_unit": N_("Please add a currency (50000 USD) or a unit (40 kits)."),
+    "invalid.number": N_("“{value}” is not a number I can read. Type digits, like 1500."),
+    "invalid.not_positive": N_("Please give a number greater than zero."),
+    "invalid.too_large": N_("That number is too large."),
+    "invalid.date": N_("I cannot read “{value}” as a date. Type it like 2027-06-30."),
+    "invalid.window_order": N_("The end date comes before the start date."),
+    "invalid.window_past": N_("That date has already passed: please give a date in the future."),
+    "invalid.need_global": N_("A need is always in a country or a region, not worldwide."),
+    "invalid.offer_restricted": N_(
+        "Only needs can be restricted; offers are visible to everyone registered."
+    ),
+    "invalid.organisation_exists": N_(
+        "An organisation called “{name}” already exists: pick it instead of creating it again."
+    ),
+    "invalid.language": N_("That language is not available yet."),
+    "invalid.timezone": N_(
+        "I do not know the time zone “{value}”. Type it like Africa/Nairobi, or skip."
+    ),
+    "invalid.yes_no": N_("Please answer yes or no."),
+    "denied.no_organisation": N_("You need to belong to an organisation first: see /profile."),
+    "denied.not_owner": N_("Only your organisation or a coordinator can change this listing."),
+    "denied.admin_only": N_("Only an admin can do that."),
+    "denied.coordinator_only": N_("Only coordinators can do that."),
+    "denied.onboarding": N_("Please introduce yourself first with /start."),
+    "not_found.stakeholder": N_("I could not find that person."),
+    "not_found.listing": N_("I could not find that listing: it may have been removed."),
+    "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),
+}
+
+GENERIC = N_(
+    "Something went wrong on our side. Your answers so far are kept: please try again in a moment."
+)
+
+
+def error_text(tr: Tr, error: DomainError) -> Text:
+    msgid = MESSAGES.get(error.key)
+    if msgid is None:
+        log.warning("no message for domain error %s", error.key)
+        return tr(GENERIC)
+    params = {k: v for k, v in error.params.items() if k != "suggestions"}
+    try:
+        return tr(msgid, **params)
+    except (KeyError, IndexError):
+        log.warning("message for %s lacks parameters %s", error.key, sorted(params))
+        return tr(msgid.split("{")[0])

@@ -1,0 +1,60 @@
+"""How domain records read in a chat, in the reader's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.i18n import N_, Tr
+from bot.text import Text
+from core.listings import ListingView
+from core.models.enums import Coverage, ListingKind, ListingStatus
+from core.vocabularies import Vocabularies
+
+STATUS_LABELS = {
+    ListingStatus.open: N_("open"),
+    ListingStatus.matched: N_("matched"),
+    ListingStatus.fulfilled: N_("fulfilled"),
+    ListingStatus.withdrawn: N_("withdrawn"),
+    ListingStatus.expired: N_("expired"),
+}
+
+
+def place_of(tr: Tr, view: ListingView) -> str:
+    listing = view.listing
+    if listing.coverage == Coverage.country:
+        return tr.country(listing.country)
+    if listing.coverage == Coverage.region:
+        return tr.region(listing.region)
+    return tr.s(N_("Worldwide"))
+
+
+def amount_of(tr: Tr, view: ListingView) -> str | None:
+    listing = view.listing
+    if listing.amount is not None and listing.currency:
+        return tr.money(Decimal(listing.remaining_amount or listing.amount), listing.currency)
+    if listing.quantity is not None:
+        return (
+            f"{tr.number(Decimal(listing.remaining_quantity or listing.quantity))} {listing.unit}"
+        )
+    return None
+
+
+def listing_card(tr: Tr, vocab: Vocabularies, view: ListingView) -> Text:
+    """One listing in two lines: what and where, then how much, until when, its state."""
+    listing = view.listing
+    kind = tr.s(N_("Need")) if listing.kind == ListingKind.need else tr.s(N_("Offer"))
+    areas = ", ".join(tr.term(vocab.thematic_areas.get(a), a) for a in view.areas)
+    facts = [
+        tr.term(vocab.assistance_types.get(listing.assistance_type), listing.assistance_type),
+        areas,
+        place_of(tr, view),
+    ]
+    amount = amount_of(tr, view)
+    if amount:
+        facts.append(amount)
+    if listing.available_until:
+        facts.append(tr.s(N_("until {date}"), date=tr.date(listing.available_until)))
+    if listing.status != ListingStatus.open:
+        facts.append(tr.s(STATUS_LABELS[listing.status]))
+    head = tr(N_("{kind} #{id}: **{title}**"), kind=kind, id=listing.id, title=listing.title)
+    return head + "\n" + " · ".join(f for f in facts if f)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+from core.types import UTCDateTime
+
+
+class Conversation(SQLModel, table=True):
+    """A dialog in progress with one account: which dialog, which step, the answers so far.
+    Committed with every answer, so a restart loses nothing and the next message resumes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    identity_id: int = Field(foreign_key="channel_identity.id", unique=True, ondelete="CASCADE")
+    dialog: str = Field(max_length=48)
+    # A fresh random nonce per dialog, and a revision bumped at every change: together they
+    # tell a current button from one left over from an earlier question or dialog.
+    nonce: str = Field(max_length=12)
+    revision: int = Field(default=0)
+    mode: str = Field(default="ask", max_length=16)
+    step: str | None = Field(default=None, max_length=48)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    history: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
