@@ -25,6 +25,7 @@ from core.clock import utcnow
 from core.errors import DomainError
 from core.listings import (
     LIVE_STATUSES,
+    ListingView,
     can_edit,
     confirm_listing,
     get_listing,
@@ -218,10 +219,10 @@ def _start(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list
         return bot._start_onboarding(ctx, then=args or None)
     if args in ("need", "offer"):
         return bot.start_dialog(ctx, conv, args)
-    return [
-        Reply(ctx.tr(N_("Welcome back, {name}."), name=ctx.person.name)),
-        *_help(bot, ctx, conv, ""),
-    ]
+    welcome = Reply(ctx.tr(N_("Welcome back, {name}."), name=ctx.person.name))
+    if conv is not None and conv.mode != "results":
+        return [welcome, *bot.engine.prompt(ctx, conv)]
+    return [welcome, *_help(bot, ctx, None, "")]
 
 
 def _help(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
@@ -273,7 +274,7 @@ def _mine(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
     return replies
 
 
-def _listing_buttons(ctx: Ctx, view: Any) -> tuple[tuple[Button, ...], ...]:
+def _listing_buttons(ctx: Ctx, view: ListingView) -> tuple[tuple[Button, ...], ...]:
     listing = view.listing
     keep = Button(ctx.tr.s(N_("✔ Still current")), f"c:keep:{listing.id}")
     if listing.status == ListingStatus.expired:
@@ -289,7 +290,7 @@ def _listing_buttons(ctx: Ctx, view: Any) -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def _owned(ctx: Ctx, arg: str) -> Any:
+def _owned(ctx: Ctx, arg: str) -> ListingView:
     if not arg.isdigit():
         raise DomainError("not_found.listing")
     view = get_listing(ctx.session, int(arg))

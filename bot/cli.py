@@ -23,8 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot on every configured platform (the default)")
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
-    chat.add_argument("--as", dest="user", metavar="NAME",
-                      help="who you are in this chat (try several roles on one machine)")
+    chat.add_argument(
+        "--as",
+        dest="user",
+        metavar="NAME",
+        help="who you are in this chat (try several roles on one machine)",
+    )
     sub.add_parser("version", help="print the version")
 
     db = sub.add_parser("db", help="database maintenance")
@@ -123,8 +127,10 @@ def _chat(app: App, args: argparse.Namespace) -> int:
 def _run(app: App, args: argparse.Namespace) -> int:
     if not (app.settings.has_telegram or app.settings.has_slack):
         return _chat(app, args)
-    print("partnerbot: Telegram and Slack arrive in a later version; use `partnerbot chat`",
-          file=sys.stderr)
+    print(
+        "partnerbot: Telegram and Slack arrive in a later version; use `partnerbot chat`",
+        file=sys.stderr,
+    )
     return 1
 
 

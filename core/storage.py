@@ -63,13 +63,19 @@ class Database:
     """Hands out units of work. `write()` commits on success and rolls back on error;
     `read()` never takes SQLite's write lock."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, engine_options: dict[str, Any] | None = None) -> None:
         self.engine = engine
         self._reader = engine.execution_options(**{_READ_ONLY: True})
+        self._engine_options = engine_options or {}
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
-        return cls(create_engine(url, **kwargs))
+        return cls(create_engine(url, **kwargs), kwargs)
+
+    def reopen(self) -> Database:
+        """The same database through a new engine and pool, as another process would see it."""
+        url = self.engine.url.render_as_string(hide_password=False)
+        return Database.from_url(url, **self._engine_options)
 
     @property
     def is_sqlite(self) -> bool:

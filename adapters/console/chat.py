@@ -34,14 +34,20 @@ class ConsoleChat:
         self.interactive = stdin.isatty()
         self.colour = self.interactive and stdout.isatty() if colour is None else colour
         language = (os.environ.get("LANG") or "").split(".")[0] or None
-        self.sender = Sender(Platform.console, user_id=user, chat_id=user,
-                             display_name=user.replace("_", " ").title(), handle=user,
-                             language_hint=language)
+        self.sender = Sender(
+            Platform.console,
+            user_id=user,
+            chat_id=user,
+            display_name=user.replace("_", " ").title(),
+            handle=user,
+            language_hint=language,
+        )
         self.numbered: dict[str, str] = {}
 
     def run(self) -> int:
-        self._write(f"Partnerbot — chatting as “{self.sender.user_id}”. "
-                    "Type /help, or /quit to leave.\n")
+        self._write(
+            f"Partnerbot — chatting as “{self.sender.user_id}”. Type /help, or /quit to leave.\n"
+        )
         self._show(self.bot.handle(Inbound(self.sender, command="start")))
         while True:
             self._show_notices()
@@ -51,6 +57,8 @@ class ConsoleChat:
             if not line:
                 break
             line = line.strip()
+            if not self.interactive:
+                self._write(f"> {line}\n")  # a scripted session reads as a transcript
             if line in ("/quit", "/exit"):
                 break
             if line:
@@ -97,8 +105,9 @@ class ConsoleChat:
             person = _person(session, identity)
             if person is None or person.id is None:
                 return
-            replies = [render_notice(Tr(person.language), n)
-                       for n in take_pending(session, person.id)]
+            replies = [
+                render_notice(Tr(person.language), n) for n in take_pending(session, person.id)
+            ]
         if replies:
             self._write("— notifications —\n")
             self._show(replies)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from babel.dates import parse_date as babel_parse_date
 
-from bot.i18n import Tr, fold
+from bot.i18n import LANGUAGES, Tr, fold
 from core.errors import InvalidInput
 from core.validation import check_positive
 from core.vocabularies import Vocabularies
@@ -130,8 +131,7 @@ def _match_place(text: str, tr: Tr, codes: list[str], field: str, key: str) -> s
     wanted = fold(raw)
     if len(wanted) < 2:
         raise InvalidInput(key, field=field, value=raw, suggestions=[])
-    english = Tr("en")
-    names = {code: {fold(tr.region(code)), fold(english.region(code))} for code in codes}
+    names = {code: _names(code) for code in codes}
     exact = [code for code, known in names.items() if wanted in known]
     if len(exact) == 1:
         return exact[0]
@@ -139,3 +139,9 @@ def _match_place(text: str, tr: Tr, codes: list[str], field: str, key: str) -> s
     if len(partial) == 1:
         return partial[0]
     raise InvalidInput(key, field=field, value=raw, suggestions=partial[:6])
+
+
+@cache
+def _names(code: str) -> frozenset[str]:
+    """A place's name in every language we speak: people type what they know."""
+    return frozenset(fold(Tr(language).region(code)) for language in LANGUAGES)

@@ -393,12 +393,16 @@ class DialogEngine:
 
     @staticmethod
     def _match_choice(choices: list[Choice], text: str, name: str) -> str:
+        """A number, a label or the start of one, or a unique part of one, whatever the case,
+        accents or punctuation: people type what they see."""
         typed = fold(text)
         if typed.isdigit() and 1 <= int(typed) <= len(choices):
             return choices[int(typed) - 1].value
+        bare = _alnum(typed)
         exact = [c for c in choices if typed in (fold(c.label), fold(c.value))]
-        starts = [c for c in choices if typed and fold(c.label).startswith(typed)]
-        for found in (exact, starts):
+        starts = [c for c in choices if bare and _alnum(fold(c.label)).startswith(bare)]
+        inside = [c for c in choices if len(bare) >= 3 and bare in _alnum(fold(c.label))]
+        for found in (exact, starts, inside):
             if len(found) == 1:
                 return found[0].value
         raise InvalidInput("invalid.choice_text", field=name)
@@ -539,3 +543,7 @@ class DialogEngine:
     @staticmethod
     def _token(conv: Conversation, op: str, arg: str = "") -> str:
         return dialog_token(conv.nonce, conv.revision, op, arg)
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())

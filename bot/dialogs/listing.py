@@ -12,7 +12,14 @@ from bot.i18n import N_
 from bot.messages import Button, Reply
 from core.clock import utcnow
 from core.errors import InvalidInput
-from core.listings import ListingDraft, ListingView, create_listing, draft_of, edit_listing
+from core.listings import (
+    ListingDraft,
+    ListingView,
+    create_listing,
+    draft_of,
+    edit_listing,
+    get_listing,
+)
 from core.models import Organisation
 from core.models.enums import Coverage, ListingKind, Priority, Visibility
 
@@ -313,7 +320,7 @@ def _save(kind: ListingKind):
         draft = draft_from_answers(ctx, kind)
         listing_id = ctx.context.get("listing_id")
         if listing_id:
-            before = draft_of(_view(ctx, listing_id))
+            before = draft_of(get_listing(ctx.session, listing_id))
             changes = {
                 k: v for k, v in vars(draft).items() if k != "kind" and getattr(before, k) != v
             }
@@ -345,12 +352,6 @@ def _save(kind: ListingKind):
         return [Reply(text, buttons)]
 
     return save
-
-
-def _view(ctx: Ctx, listing_id: int) -> ListingView:
-    from core.listings import get_listing
-
-    return get_listing(ctx.session, listing_id)
 
 
 def listing_dialogs() -> list[Dialog]:

@@ -1,0 +1,93 @@
+"""The terminal chat as a newcomer uses it: `partnerbot chat` in a subprocess, through pipes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PARTNERBOT = Path(sys.executable).parent / "partnerbot"
+
+
+def chat(cwd: Path, user: str, lines: list[str], *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERBOT_")}
+    command = [str(PARTNERBOT)] if PARTNERBOT.exists() else [sys.executable, "-m", "bot"]
+    done = subprocess.run(
+        [*command, *args, "chat", "--as", user] if args else [*command, "chat", "--as", user],
+        input="\n".join(lines) + "\n",
+        cwd=cwd,
+        env={**env, "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+FIELD_CONTACT = [
+    "1",  # English
+    "Ana Lima",
+    "Mekong Mine Action Centre",
+    "6",  # national authority
+    "Cambodia",
+    "1",  # I register needs
+    "1",  # the time zone suggested for Cambodia
+    "1",  # save
+    "/need",
+    "2",  # equipment
+    "2",  # victim assistance
+    "7",  # done
+    "Prosthetic kits for Battambang",
+    "1",  # in Cambodia
+    "40 kits",
+    "2030-06-30",
+    "1",  # high
+    "For the provincial rehabilitation centre",
+    "1",  # save
+]
+
+DONOR = [
+    "1",
+    "Kim Berg",
+    "Nordic Cooperation Fund",
+    "1",  # government
+    "Norway",
+    "2",  # I offer assistance
+    "1",
+    "1",
+    "/offer",
+    "2",  # equipment
+    "2",  # victim assistance
+    "7",
+    "Rehabilitation kits",
+    "4",  # worldwide
+    "25 kits",
+    "2",  # skip: available now
+    "2",  # skip: no end date
+    "2",  # skip: no details
+    "1",  # save
+]
+
+
+def test_a_newcomer_registers_a_need_then_a_donor_an_offer_and_both_are_found(tmp_path):
+    first = chat(tmp_path, "ana", FIELD_CONTACT)
+    assert "Thank you, Ana Lima: you are registered" in first
+    assert "Saved: your need Prosthetic kits for Battambang (#1) is registered" in first
+
+    second = chat(tmp_path, "kim", [*DONOR, "/search", "2", "1", "1", "Cambodia"])
+    assert "Saved: your offer Rehabilitation kits (#2) is registered" in second
+    assert "Need #1: Prosthetic kits for Battambang" in second
+
+    third = chat(tmp_path, "ana", ["/search", "1", "1", "1", "Cambodia"])
+    assert "Welcome back, Ana Lima" in third
+    assert "Offer #2: Rehabilitation kits" in third
+
+
+def test_a_dialog_survives_closing_the_terminal(tmp_path):
+    chat(tmp_path, "ana", FIELD_CONTACT[:12])  # stops in the middle of /need
+    resumed = chat(tmp_path, "ana", FIELD_CONTACT[12:])
+    assert "A short title, please" in resumed  # asked again on start
+    assert "Saved: your need Prosthetic kits for Battambang" in resumed
