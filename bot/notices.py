@@ -7,7 +7,7 @@ from bot.messages import Reply
 from core.models import Notification
 
 TEMPLATES = {
-    "role_request": N_("**{name}** asks for the {role} role."),
+    "role_request": N_("**{name}** asks for the coordinator role."),
 }
 
 

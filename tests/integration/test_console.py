@@ -10,14 +10,14 @@ from pathlib import Path
 PARTNERBOT = Path(sys.executable).parent / "partnerbot"
 
 
-def chat(cwd: Path, user: str, lines: list[str], *args: str) -> str:
+def chat(cwd: Path, user: str, lines: list[str], admins: str = "") -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERBOT_")}
     command = [str(PARTNERBOT)] if PARTNERBOT.exists() else [sys.executable, "-m", "bot"]
     done = subprocess.run(
-        [*command, *args, "chat", "--as", user] if args else [*command, "chat", "--as", user],
+        [*command, "chat", "--as", user],
         input="\n".join(lines) + "\n",
         cwd=cwd,
-        env={**env, "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"},
+        env={**env, "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "PARTNERBOT_ADMINS": admins},
         capture_output=True,
         text=True,
         timeout=120,
@@ -91,3 +91,15 @@ def test_a_dialog_survives_closing_the_terminal(tmp_path):
     resumed = chat(tmp_path, "ana", FIELD_CONTACT[12:])
     assert "A short title, please" in resumed  # asked again on start
     assert "Saved: your need Prosthetic kits for Battambang" in resumed
+
+
+def test_notifications_appear_when_the_recipient_is_next_active(tmp_path):
+    admin = ["1", "Root Admin", "Secretariat", "2", "Switzerland", "1", "2", "1"]
+    chat(tmp_path, "root", admin, admins="console:root")
+    chat(
+        tmp_path, "cleo", ["1", "Cleo Tester", "Secretariat", "3", "2", "1"], admins="console:root"
+    )
+    later = chat(tmp_path, "root", ["/help"], admins="console:root")
+    assert "— notifications —" in later and "Cleo Tester asks for the coordinator role" in later
+    again = chat(tmp_path, "root", ["/help"], admins="console:root")
+    assert "asks for the coordinator role" not in again  # shown once

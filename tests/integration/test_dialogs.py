@@ -537,3 +537,30 @@ def test_dialogs_speak_the_chosen_language(bot, db, language, welcome, question,
     ana.tap(ana.labels[0])  # save
     assert done in ana.text
     assert len(listings(db)) == 1
+
+
+def test_profile_and_language_changes(bot, db) -> None:
+    ana = Person(bot, "ana")
+    onboard(ana)
+    ana.command("profile")
+    assert "• Share my handle after a match: No" in ana.text
+    ana.tap("Change a field")
+    ana.tap("Share my handle")
+    ana.say("maybe")
+    assert "answer yes or no" in ana.text
+    ana.tap("Yes")
+    ana.tap("Change a field")
+    ana.tap("Time zone")
+    ana.say("Mars/Olympus")
+    assert "I do not know the time zone “Mars/Olympus”" in ana.text
+    ana.say("Asia/Bangkok")
+    ana.tap("Save")
+    assert "Your profile is saved." in ana.text
+    ana.command("language")
+    ana.tap("Español")
+    assert "A partir de ahora le escribiré en español." in ana.text
+    ana.command("cancel")
+    assert "Cancelar" not in ana.text and "nada" in ana.text.lower()
+    with db.read() as s:
+        person = s.exec(select(Stakeholder)).one()
+    assert (person.share_contact, person.timezone, person.language) == (True, "Asia/Bangkok", "es")
