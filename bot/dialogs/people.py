@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from babel.core import get_global
@@ -123,26 +124,35 @@ def _timezone(ctx: Ctx, value: str) -> str:
     return check_timezone(value)
 
 
+NAME = Step("name", N_("What is your name?"), Kind.text, label=N_("Name"), min_len=2, max_len=120)
+LANGUAGE = Step(
+    "language",
+    N_("Which language do you prefer?"),
+    Kind.choice,
+    label=N_("Language"),
+    choices=_languages,
+    columns=3,
+    check=_switch_language,
+)
+TIMEZONE = Step(
+    "timezone",
+    N_(
+        "Your time zone, so reminders come at a sensible hour: tap it, "
+        "type it (like Asia/Phnom_Penh), or tap **Skip** for UTC."
+    ),
+    Kind.text,
+    label=N_("Time zone"),
+    optional=True,
+    max_len=64,
+    check=_timezone,
+    suggest=_zones,
+)
+
+
 def onboarding_steps() -> tuple[Step, ...]:
     return (
-        Step(
-            "language",
-            N_("Welcome to Partnerbot! Which language do you prefer?"),
-            Kind.choice,
-            label=N_("Language"),
-            choices=_languages,
-            columns=3,
-            check=_switch_language,
-        ),
-        Step(
-            "name",
-            N_("What is your name?"),
-            Kind.text,
-            label=N_("Name"),
-            min_len=2,
-            max_len=120,
-            suggest=_display_name,
-        ),
+        replace(LANGUAGE, prompt=N_("Welcome to Partnerbot! Which language do you prefer?")),
+        replace(NAME, suggest=_display_name),
         Step(
             "organisation",
             N_("Which organisation do you work for? Type its name."),
@@ -190,19 +200,7 @@ def onboarding_steps() -> tuple[Step, ...]:
             choices=_roles,
             columns=1,
         ),
-        Step(
-            "timezone",
-            N_(
-                "Your time zone, so reminders come at a sensible hour: tap it, "
-                "type it (like Asia/Phnom_Penh), or tap **Skip** for UTC."
-            ),
-            Kind.text,
-            label=N_("Time zone"),
-            optional=True,
-            max_len=64,
-            check=_timezone,
-            suggest=_zones,
-        ),
+        TIMEZONE,
     )
 
 
@@ -292,25 +290,9 @@ def register_admin(ctx: Ctx, person_id: int) -> None:
 
 def _profile_steps() -> tuple[Step, ...]:
     return (
-        Step("name", N_("What is your name?"), Kind.text, label=N_("Name"), min_len=2, max_len=120),
-        Step(
-            "language",
-            N_("Which language do you prefer?"),
-            Kind.choice,
-            label=N_("Language"),
-            choices=_languages,
-            columns=3,
-            check=_switch_language,
-        ),
-        Step(
-            "timezone",
-            N_("Your time zone: tap it or type it (like Asia/Phnom_Penh)."),
-            Kind.text,
-            label=N_("Time zone"),
-            max_len=64,
-            check=_timezone,
-            suggest=_zones,
-        ),
+        NAME,
+        LANGUAGE,
+        TIMEZONE,
         Step(
             "share_contact",
             N_("When you and a partner both accept a match, may I share your handle with them?"),
@@ -334,7 +316,7 @@ def profile_answers(ctx: Ctx) -> dict[str, Any]:
 def _save_profile(ctx: Ctx) -> list[Reply]:
     person = ctx.person
     assert person is not None and person.id is not None
-    a = ctx.answers
+    a = {**ctx.answers, "timezone": ctx.answers.get("timezone") or "UTC"}
     changes = {
         k: a[k]
         for k in ("name", "language", "timezone", "share_contact")
@@ -362,17 +344,8 @@ def _save_language(ctx: Ctx) -> list[Reply]:
 
 
 def people_dialogs() -> list[Dialog]:
-    language_step = Step(
-        "language",
-        N_("Which language do you prefer?"),
-        Kind.choice,
-        label=N_("Language"),
-        choices=_languages,
-        columns=3,
-        check=_switch_language,
-    )
     return [
         Dialog("start", N_("About you"), onboarding_steps(), _save_onboarding),
         Dialog("profile", N_("Your profile"), _profile_steps(), _save_profile),
-        Dialog("language", N_("Language"), (language_step,), _save_language, confirm=False),
+        Dialog("language", N_("Language"), (LANGUAGE,), _save_language, confirm=False),
     ]
