@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.actions import CommandAction, DialogAction, parse_token
 from bot.dialogs.engine import Ctx, DialogEngine
 from bot.dialogs.listing import answers_from_view, home_country, listing_dialogs
+from bot.dialogs.matches import accept, list_matches, match_details, match_dialogs
 from bot.dialogs.people import people_dialogs, profile_answers
 from bot.dialogs.search import search_dialogs
 from bot.errors import GENERIC, error_text
@@ -32,6 +33,7 @@ from core.listings import (
     list_mine,
     withdraw_listing,
 )
+from core.matchmaking import get_match
 from core.models import Conversation, Stakeholder
 from core.models.enums import ListingStatus, Role
 from core.people import Actor, ensure_identity, load_actor
@@ -60,7 +62,7 @@ class ChatBot:
         self.settings = settings
         self.default_language = getattr(settings, "default_language", "en")
         self.engine = DialogEngine(
-            [*people_dialogs(), *listing_dialogs(), *search_dialogs()],
+            [*people_dialogs(), *listing_dialogs(), *search_dialogs(), *match_dialogs()],
             on_saved=lambda ctx, name: self._usage(ctx, "dialog", name),
         )
         self.commands = {command.name: command for command in COMMANDS}
@@ -348,6 +350,35 @@ def _noop(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
     return [Reply(ctx.tr(N_("All right, nothing changed.")))]
 
 
+def _matches(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    bot._usage(ctx, "info", "matches")
+    return list_matches(ctx)
+
+
+def _match(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    bot._usage(ctx, "info", "match")
+    return match_details(ctx, _number(args, "not_found.match"))
+
+
+def _accept(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return accept(ctx, _number(args, "not_found.match"))
+
+
+def _decline(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    match_id = _number(args, "not_found.match")
+    match_details_check = get_match(ctx.session, match_id)
+    assert ctx.actor is not None
+    if not match_details_check.side_of(ctx.actor):
+        raise DomainError("denied.not_party")
+    return bot.start_dialog(ctx, conv, "decline", context={"match_id": match_id})
+
+
+def _number(args: str, missing: str) -> int:
+    if not args.strip().lstrip("#").isdigit():
+        raise DomainError(missing)
+    return int(args.strip().lstrip("#"))
+
+
 def _language_command(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return bot.start_dialog(ctx, conv, "language")
 
@@ -358,6 +389,7 @@ COMMANDS = (
     Command("offer", N_("register an offer of assistance"), _dialog("offer")),
     Command("mine", N_("your listings: edit, withdraw, confirm still current"), _mine),
     Command("search", N_("find needs or offers"), _dialog("search")),
+    Command("matches", N_("matches for your listings: accept or decline"), _matches),
     Command("profile", N_("your name, language, time zone and sharing"), _profile),
     Command("language", N_("change the language"), _language_command),
     Command("help", N_("this list"), _help, before_onboarding=True),
@@ -369,4 +401,7 @@ COMMANDS = (
     Command("withdraw", "", _withdraw),
     Command("withdraw_yes", "", _withdraw_yes),
     Command("noop", "", _noop, before_onboarding=True),
+    Command("match", "", _match),
+    Command("accept", "", _accept),
+    Command("decline", "", _decline),
 )

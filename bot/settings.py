@@ -3,12 +3,15 @@ they print as '**********' in logs, reprs and tracebacks."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from core.matching import Weights
 
 ENV_PREFIX = "PARTNERBOT_"
 
@@ -40,6 +43,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
 
+    # Matching: a proposal is stored above this score (0 to 1); weights by component, e.g.
+    # {"area": 0.4, "place": 0.2, "amount": 0.2, "time": 0.1, "text": 0.05, "modality": 0.05}
+    match_threshold: float = Field(default=0.55, ge=0, le=1)
+    match_weights: dict[str, float] = Field(default_factory=dict)
+
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -49,6 +57,21 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:", "postgresql", "postgres:")):
             raise ValueError("must be an sqlite:/// or postgresql:// URL")
         return url
+
+    @field_validator("match_weights")
+    @classmethod
+    def _known_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        known = {f.name for f in fields(Weights)}
+        unknown = set(weights) - known
+        if unknown:
+            raise ValueError(f"unknown components {sorted(unknown)}; known: {sorted(known)}")
+        if any(value < 0 for value in weights.values()):
+            raise ValueError("weights cannot be negative")
+        return weights
+
+    @property
+    def weights(self) -> Weights:
+        return Weights(**self.match_weights)
 
     @field_validator("vocabulary_dir")
     @classmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from bot.i18n import N_, Tr
 from bot.text import Text
@@ -58,3 +60,44 @@ def listing_card(tr: Tr, vocab: Vocabularies, view: ListingView) -> Text:
         facts.append(tr.s(STATUS_LABELS[listing.status]))
     head = tr(N_("{kind} #{id}: **{title}**"), kind=kind, id=listing.id, title=listing.title)
     return head + "\n" + " · ".join(f for f in facts if f)
+
+
+def reasons_text(tr: Tr, vocab: Vocabularies, reasons: list[dict[str, Any]]) -> str:
+    """A match's reasons in plain words: "same area: victim assistance · covers Cambodia ·
+    covers 60% of the amount · available from Mar 1, 2027"."""
+    parts = []
+    for reason in reasons:
+        code = reason.get("code")
+        if code == "area":
+            names = ", ".join(
+                _lower_first(tr.term(vocab.thematic_areas.get(a), a)) for a in reason["areas"]
+            )
+            parts.append(tr.s(N_("same area: {areas}"), areas=names))
+        elif code == "place_country":
+            parts.append(tr.s(N_("covers {place}"), place=tr.country(reason["country"])))
+        elif code == "place_region":
+            parts.append(tr.s(N_("covers {place}"), place=tr.region(reason["region"])))
+        elif code == "available_from":
+            when = tr.date(date.fromisoformat(reason["date"]))
+            parts.append(tr.s(REASONS[code], date=when))
+        elif code in REASONS:
+            parts.append(tr.s(REASONS[code], **{k: v for k, v in reason.items() if k != "code"}))
+    return " · ".join(parts)
+
+
+def _lower_first(label: str) -> str:
+    """'Victim assistance' reads 'victim assistance' inside a sentence."""
+    return label[:1].lower() + label[1:]
+
+
+REASONS = {
+    "type_compatible": N_("a related kind of assistance"),
+    "place_world": N_("available worldwide"),
+    "amount": N_("covers {percent}% of the amount"),
+    "quantity": N_("covers {percent}% of the quantity"),
+    "available_now": N_("available now"),
+    "available_from": N_("available from {date}"),
+    "text": N_("similar description"),
+    "modality": N_("same way of cooperating"),
+    "south_south": N_("South-South cooperation"),
+}

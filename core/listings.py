@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Listing, ListingArea
+from core.models import Listing, ListingArea, Match
 from core.models.enums import Coverage, ListingKind, ListingStatus, Priority, Visibility
 from core.people import Actor
 from core.validation import (
@@ -324,13 +324,22 @@ def search_listings(
 
 
 def _visible_to(viewer: Actor) -> sa.ColumnElement[bool]:
-    """Restricted needs are seen by coordinators and by their own organisation."""
+    """Restricted needs are seen by coordinators, by their own organisation, and by the
+    owners of the offers they were matched with."""
     if viewer.is_coordinator:
         return sa.true()
-    own = (
-        Listing.organisation_id == viewer.organisation_id if viewer.organisation_id else sa.false()
+    if viewer.organisation_id is None:
+        return Listing.visibility == Visibility.public
+    matched_offers = (
+        select(Match.need_id)
+        .join(Listing, col(Listing.id) == Match.offer_id)
+        .where(Listing.organisation_id == viewer.organisation_id)
     )
-    return sa.or_(Listing.visibility == Visibility.public, own)
+    return sa.or_(
+        Listing.visibility == Visibility.public,
+        Listing.organisation_id == viewer.organisation_id,
+        col(Listing.id).in_(matched_offers),
+    )
 
 
 def _applies_to_country(vocab: Vocabularies, country: str) -> sa.ColumnElement[bool]:
@@ -345,17 +354,12 @@ def _applies_to_country(vocab: Vocabularies, country: str) -> sa.ColumnElement[b
 
 
 def _applies_to_region(vocab: Vocabularies, region: str) -> sa.ColumnElement[bool]:
-    countries = vocab.countries_in(region)
-    within = {
-        code
-        for country in countries
-        for code in vocab.countries[country].regions[
-            : vocab.countries[country].regions.index(region) + 1
-        ]
-    }
     return sa.or_(
-        col(Listing.country).in_(countries),
-        sa.and_(Listing.coverage == Coverage.region, col(Listing.region).in_(within)),
+        col(Listing.country).in_(vocab.countries_in(region)),
+        sa.and_(
+            Listing.coverage == Coverage.region,
+            col(Listing.region).in_(sorted(vocab.regions_within(region))),
+        ),
         Listing.coverage == Coverage.world,
     )
 

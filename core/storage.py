@@ -13,8 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 BUSY_TIMEOUT_S = 30.0
 _READ_ONLY = "partnerbot_read_only"
@@ -57,6 +58,23 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return sa.create_engine(url, **kwargs)
+
+
+def insert_or_ignore(
+    session: Session, model: type[SQLModel], values: dict[str, Any], unique: list[str]
+) -> int | None:
+    """Inserts a row unless one with the same unique key exists; the new id, or None.
+    One statement, so two writers racing for the same key cannot both win."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
 
 
 class Database:

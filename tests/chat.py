@@ -99,4 +99,6 @@ def register_need(person: Person, *, title: str = "Prosthetic kits for Battamban
     person.say("2030-06-30")
     person.tap("High")
     person.tap("Skip")
+    if "already has open" in person.question:
+        person.tap("Save it as a new listing")
     person.tap("Save")

@@ -3,18 +3,15 @@ Works with piped input too, so it can be scripted."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TextIO
 
 from bot.chatbot import ChatBot
-from bot.i18n import Tr
 from bot.messages import Inbound, Reply, Sender
-from bot.notices import render_notice
+from bot.outbox import Dispatcher, NotHere, Recipient
 from bot.text import Text
-from core.models import ChannelIdentity, Stakeholder
 from core.models.enums import Platform
-from core.notifications import take_pending
-from core.people import identity_for
 
 BOLD, ITALIC, RESET = "\033[1m", "\033[3m", "\033[0m"
 
@@ -43,6 +40,7 @@ class ConsoleChat:
             language_hint=language,
         )
         self.numbered: dict[str, str] = {}
+        self.dispatcher = Dispatcher(bot.db, bot.vocab, [ConsoleChannel(self)])
 
     def run(self) -> int:
         self._write(
@@ -100,23 +98,24 @@ class ConsoleChat:
         return "".join(out)
 
     def _show_notices(self) -> None:
-        with self.bot.db.write() as session:
-            identity = identity_for(session, Platform.console, self.sender.user_id)
-            person = _person(session, identity)
-            if person is None or person.id is None:
-                return
-            replies = [
-                render_notice(Tr(person.language), n) for n in take_pending(session, person.id)
-            ]
-        if replies:
-            self._write("— notifications —\n")
-            self._show(replies)
+        """Delivers this person's pending notifications through the outbox, as Telegram or
+        Slack would, so they are marked sent exactly when they are shown."""
+        asyncio.run(self.dispatcher.run_once())
 
     def _write(self, text: str) -> None:
         self.stdout.write(text)
 
 
-def _person(session: object, identity: ChannelIdentity | None) -> Stakeholder | None:
-    if identity is None or identity.stakeholder_id is None:
-        return None
-    return session.get(Stakeholder, identity.stakeholder_id)  # type: ignore[attr-defined]
+class ConsoleChannel:
+    """The outbox channel of the terminal: only the person chatting can be reached."""
+
+    platform = Platform.console
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+
+    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+        if recipient.user_id != self.chat.sender.user_id:
+            raise NotHere("not at the terminal")
+        self.chat._write("— notification —\n")
+        self.chat._show(replies)

@@ -19,8 +19,11 @@ from core.listings import (
     draft_of,
     edit_listing,
     get_listing,
+    validate_draft,
 )
-from core.models import Organisation
+from core.matching import Weights
+from core.matchmaking import DEFAULT_THRESHOLD, find_duplicates, propose_matches
+from core.models import Listing, Organisation
 from core.models.enums import Coverage, ListingKind, Priority, Visibility
 
 NEED, OFFER = ListingKind.need, ListingKind.offer
@@ -218,6 +221,19 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
             max_len=4000,
         )
     )
+    steps.append(
+        Step(
+            "duplicate",
+            N_(
+                "This looks like a listing your organisation already has open. Update that one "
+                "instead, or save a new one?"
+            ),
+            Kind.choice,
+            choices=_duplicate_choices(kind),
+            when=lambda ctx: bool(_duplicates(ctx, kind)),
+            columns=1,
+        )
+    )
     if need:
         steps.append(
             Step(
@@ -314,11 +330,47 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _duplicates(ctx: Ctx, kind: ListingKind) -> list[Listing]:
+    """Open listings of the same organisation that this new one seems to repeat."""
+    if ctx.context.get("listing_id") or ctx.actor is None:
+        return []
+    try:
+        draft = validate_draft(draft_from_answers(ctx, kind), ctx.vocab)
+    except InvalidInput:
+        return []  # not complete yet: asked again once it is
+    return find_duplicates(ctx.session, ctx.vocab, ctx.actor, draft)
+
+
+def _duplicate_choices(kind: ListingKind):
+    def choices(ctx: Ctx) -> list[Choice]:
+        found = [
+            Choice(
+                str(listing.id),
+                ctx.tr.s(N_("Update #{id} “{title}” instead"), id=listing.id, title=listing.title),
+            )
+            for listing in _duplicates(ctx, kind)
+        ]
+        return [*found, Choice("new", ctx.tr.s(N_("Save it as a new listing")))]
+
+    return choices
+
+
+def matching_settings(ctx: Ctx) -> tuple[Weights, float]:
+    settings = ctx.settings
+    return (
+        getattr(settings, "weights", None) or Weights(),
+        getattr(settings, "match_threshold", DEFAULT_THRESHOLD),
+    )
+
+
 def _save(kind: ListingKind):
     def save(ctx: Ctx) -> list[Reply]:
         assert ctx.actor is not None
         draft = draft_from_answers(ctx, kind)
         listing_id = ctx.context.get("listing_id")
+        duplicate = ctx.answer("duplicate")
+        if duplicate and duplicate != "new" and not listing_id:
+            listing_id = int(duplicate)
         if listing_id:
             before = draft_of(get_listing(ctx.session, listing_id))
             changes = {
@@ -343,9 +395,24 @@ def _save(kind: ListingKind):
                 title=view.listing.title,
                 id=view.listing.id,
             )
+        weights, threshold = matching_settings(ctx)
+        assert view.listing.id is not None
+        found = propose_matches(
+            ctx.session, ctx.vocab, view.listing.id, weights=weights, threshold=threshold
+        )
+        if found:
+            text = (
+                text
+                + "\n"
+                + ctx.tr(
+                    N_("New possible matches: {n}. I am telling both sides; see /matches."),
+                    n=len(found),
+                )
+            )
         buttons = (
             (
                 Button(ctx.tr.s(N_("My listings")), "c:mine:"),
+                Button(ctx.tr.s(N_("Matches")), "c:matches:"),
                 Button(ctx.tr.s(N_("Search")), "c:search:"),
             ),
         )

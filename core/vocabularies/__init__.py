@@ -84,8 +84,29 @@ class Vocabularies:
         return sorted(c.code for c in self.countries.values() if region in c.regions)
 
     def compatible_types(self, assistance_type: str) -> list[str]:
+        """The types of need an offer of this type can answer."""
         term = self.assistance_types.get(assistance_type)
         return [assistance_type, *(term.compatible if term else ())]
+
+    def offer_types_for(self, need_type: str) -> list[str]:
+        """The types of offer that can answer a need of this type."""
+        return [t.code for t in self.assistance_types if need_type in self.compatible_types(t.code)]
+
+    def regions_containing(self, region: str) -> tuple[str, ...]:
+        """The region itself and every larger region around it."""
+        for country in self.countries.values():
+            if region in country.regions:
+                return country.regions[country.regions.index(region) :]
+        return (region,)
+
+    def regions_within(self, region: str) -> set[str]:
+        """The region itself and every smaller region inside it."""
+        return {
+            code
+            for country in self.countries.values()
+            if region in country.regions
+            for code in country.regions[: country.regions.index(region) + 1]
+        }
 
 
 def _read(name: str, directory: Path | None) -> str:

@@ -100,6 +100,6 @@ def test_notifications_appear_when_the_recipient_is_next_active(tmp_path):
         tmp_path, "cleo", ["1", "Cleo Tester", "Secretariat", "3", "2", "1"], admins="console:root"
     )
     later = chat(tmp_path, "root", ["/help"], admins="console:root")
-    assert "— notifications —" in later and "Cleo Tester asks for the coordinator role" in later
+    assert "— notification —" in later and "Cleo Tester asks for the coordinator role" in later
     again = chat(tmp_path, "root", ["/help"], admins="console:root")
     assert "asks for the coordinator role" not in again  # shown once

@@ -1,0 +1,311 @@
+"""Delivering the outbox. Notices are rows written with the change that caused them; this
+dispatcher claims the due ones, renders each in its recipient's language, and hands it to the
+channel of the recipient's platform, within that platform's rate limits.
+
+A claim is a lease: the row's next attempt moves past the lease before anything is sent, and
+the claim is committed. A dispatcher that dies after the commit leaves the row to be retried
+when the lease ends, so nothing is lost; two dispatchers never hold the same row (on
+PostgreSQL they claim with FOR UPDATE SKIP LOCKED), so no notice is sent twice by them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlmodel import Session, col, select
+
+from bot.i18n import Tr
+from bot.messages import Reply
+from bot.notices import render_notice
+from core.clock import utcnow
+from core.models import ChannelIdentity, Notification, Stakeholder
+from core.models.enums import NotificationStatus, Platform
+from core.storage import Database
+from core.vocabularies import Vocabularies
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    pass
+
+
+class Transient(DeliveryError):
+    """Try again later (network trouble, a rate limit); `retry_after` in seconds if known."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Permanent(DeliveryError):
+    """The person cannot be reached on this account (blocked the bot, deleted)."""
+
+
+class NotHere(DeliveryError):
+    """This channel cannot reach the person just now (a console user who is not chatting)."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    stakeholder_id: int
+    identity_id: int
+    platform: Platform
+    workspace: str
+    user_id: str
+    chat_id: str
+    language: str
+
+    @property
+    def chat_key(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.chat_id}"
+
+
+class Channel(Protocol):
+    platform: Platform
+
+    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A platform's pace: messages a second overall, and the least gap within one chat."""
+
+    per_second: float
+    per_chat_interval: float
+
+
+DEFAULT_LIMITS = {
+    Platform.telegram: Limits(per_second=30, per_chat_interval=1.0),
+    Platform.slack: Limits(per_second=20, per_chat_interval=1.0),
+    Platform.console: Limits(per_second=1000, per_chat_interval=0.0),
+}
+
+
+class Pace:
+    """A token bucket for the platform and a minimum gap per chat."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] | None = None) -> None:
+        self.limits = limits
+        self._clock = clock or asyncio.get_running_loop().time
+        self._tokens = limits.per_second
+        self._stamp = self._clock()
+        self._last: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+        self.blocked_until = 0.0  # a platform-wide Retry-After
+
+    async def wait(self, chat_key: str) -> None:
+        async with self._lock:
+            while True:
+                now = self._clock()
+                self._tokens = min(
+                    self.limits.per_second,
+                    self._tokens + (now - self._stamp) * self.limits.per_second,
+                )
+                self._stamp = now
+                delay = max(
+                    self.blocked_until - now,
+                    self._last.get(chat_key, -1e9) + self.limits.per_chat_interval - now,
+                    (1 - self._tokens) / self.limits.per_second if self._tokens < 1 else 0,
+                )
+                if delay <= 0:
+                    self._tokens -= 1
+                    self._last[chat_key] = now
+                    return
+                await asyncio.sleep(delay)
+
+
+@dataclass
+class Claimed:
+    notification_id: int
+    attempt: int
+    recipient: Recipient
+    replies: list[Reply]
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        vocab: Vocabularies,
+        channels: list[Channel],
+        *,
+        lease: timedelta = timedelta(minutes=2),
+        max_attempts: int = 8,
+        limits: dict[Platform, Limits] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.vocab = vocab
+        self.channels = {channel.platform: channel for channel in channels}
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.clock = clock
+        self._paces: dict[Platform, Pace] = {}
+
+    # -- one pass ----------------------------------------------------------------------------
+
+    async def run_once(self, batch: int = 200) -> Stats:
+        claimed = await asyncio.to_thread(self._claim, batch)
+        stats = Stats()
+        by_chat: dict[str, list[Claimed]] = defaultdict(list)
+        for item in claimed:
+            by_chat[item.recipient.chat_key].append(item)
+        outcomes: list[tuple[Claimed, DeliveryError | None]] = []
+
+        async def one_chat(items: list[Claimed]) -> None:
+            for item in items:
+                outcomes.append((item, await self._send(item)))
+
+        await asyncio.gather(*(one_chat(items) for items in by_chat.values()))
+        await asyncio.to_thread(self._record, outcomes, stats)
+        return stats
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                stats = await self.run_once()
+            except Exception:  # the loop must outlive a bad pass; the next pass retries
+                log.exception("outbox pass failed")
+                stats = Stats()
+            if not (stats.sent or stats.retried or stats.failed):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), idle)
+
+    async def _send(self, item: Claimed) -> DeliveryError | None:
+        platform = item.recipient.platform
+        pace = self._paces.get(platform)
+        if pace is None:
+            pace = self._paces[platform] = Pace(
+                self.limits[platform], clock=lambda: self.clock().timestamp()
+            )
+        await pace.wait(item.recipient.chat_key)
+        try:
+            await self.channels[platform].deliver(item.recipient, item.replies)
+        except Transient as error:
+            if error.retry_after:
+                pace.blocked_until = self.clock().timestamp() + error.retry_after
+            return error
+        except DeliveryError as error:
+            return error
+        except Exception as error:  # an unknown failure is treated as passing trouble
+            log.exception("delivery of notice %s failed", item.notification_id)
+            return Transient(f"{type(error).__name__}: {error}")
+        return None
+
+    # -- the database side -------------------------------------------------------------------
+
+    def _claim(self, batch: int) -> list[Claimed]:
+        now = self.clock()
+        claimed: list[Claimed] = []
+        with self.db.write() as session:
+            query = (
+                select(Notification)
+                .where(
+                    Notification.status == NotificationStatus.pending,
+                    col(Notification.next_attempt_at) <= now,
+                )
+                .order_by(col(Notification.next_attempt_at), col(Notification.id))
+                .limit(batch)
+            )
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            for row in session.exec(query).all():
+                recipient = self._recipient(session, row.stakeholder_id)
+                if recipient is None:
+                    row.status = NotificationStatus.failed
+                    row.last_error = "no reachable account"
+                    continue
+                if recipient.platform not in self.channels:
+                    continue  # another process serves that platform
+                row.attempts += 1
+                row.platform = recipient.platform
+                row.next_attempt_at = now + self.lease
+                replies = render_notice(session, self.vocab, Tr(recipient.language), row)
+                assert row.id is not None
+                claimed.append(Claimed(row.id, row.attempts, recipient, replies))
+        return claimed
+
+    def _recipient(self, session: Session, stakeholder_id: int) -> Recipient | None:
+        """The account to write to: the person's chosen platform if reachable, else the one
+        they used last."""
+        person = session.get(Stakeholder, stakeholder_id)
+        if person is None:
+            return None
+        identities = session.exec(
+            select(ChannelIdentity)
+            .where(
+                ChannelIdentity.stakeholder_id == stakeholder_id,
+                col(ChannelIdentity.unreachable_at).is_(None),
+            )
+            .order_by(col(ChannelIdentity.id).desc())
+        ).all()
+        preferred = [i for i in identities if i.platform == person.preferred_platform]
+        identity = (preferred or list(identities) or [None])[0]
+        if identity is None or identity.id is None:
+            return None
+        return Recipient(
+            stakeholder_id=stakeholder_id,
+            identity_id=identity.id,
+            platform=Platform(identity.platform),
+            workspace=identity.workspace,
+            user_id=identity.external_user_id,
+            chat_id=identity.chat_id or identity.external_user_id,
+            language=person.language,
+        )
+
+    def _record(self, outcomes: list[tuple[Claimed, DeliveryError | None]], stats: Stats) -> None:
+        if not outcomes:
+            return
+        now = self.clock()
+        with self.db.write() as session:
+            for item, error in outcomes:
+                row = session.get(Notification, item.notification_id)
+                if row is None or row.attempts != item.attempt:
+                    continue  # the lease ran out and another pass took it over
+                if error is None:
+                    row.status, row.sent_at, row.last_error = NotificationStatus.sent, now, None
+                    stats.sent += 1
+                elif isinstance(error, NotHere):
+                    row.attempts -= 1
+                    row.next_attempt_at = now
+                    stats.deferred += 1
+                elif isinstance(error, Permanent):
+                    # That account is gone for us; the next pass tries the person's other
+                    # accounts, or gives up when there is none.
+                    identity = session.get(ChannelIdentity, item.recipient.identity_id)
+                    if identity is not None:
+                        identity.unreachable_at = now
+                    row.last_error = str(error)[:500]
+                    row.next_attempt_at = now
+                    stats.failed += 1
+                elif row.attempts >= self.max_attempts:
+                    row.status, row.last_error = NotificationStatus.failed, str(error)[:500]
+                    stats.failed += 1
+                else:
+                    assert isinstance(error, Transient)
+                    row.last_error = str(error)[:500]
+                    row.next_attempt_at = now + self._backoff(row.attempts, error.retry_after)
+                    stats.retried += 1
+
+    @staticmethod
+    def _backoff(attempts: int, retry_after: float | None) -> timedelta:
+        exponential = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
+        return timedelta(seconds=max(exponential, retry_after or 0))
