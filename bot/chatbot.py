@@ -366,9 +366,8 @@ def _accept(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> lis
 
 def _decline(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     match_id = _number(args, "not_found.match")
-    match_details_check = get_match(ctx.session, match_id)
     assert ctx.actor is not None
-    if not match_details_check.side_of(ctx.actor):
+    if not get_match(ctx.session, match_id).side_of(ctx.actor):
         raise DomainError("denied.not_party")
     return bot.start_dialog(ctx, conv, "decline", context={"match_id": match_id})
 

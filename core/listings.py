@@ -21,6 +21,7 @@ from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import Listing, ListingArea, Match
 from core.models.enums import Coverage, ListingKind, ListingStatus, Priority, Visibility
+from core.models.listing import area_mask
 from core.people import Actor
 from core.validation import (
     check_code,
@@ -384,6 +385,9 @@ def _views(session: Session, listings: list[Listing]) -> list[ListingView]:
 
 
 def _set_areas(session: Session, listing_id: int, areas: list[str]) -> None:
+    listing = session.get(Listing, listing_id)
+    if listing is not None:
+        listing.area_mask = area_mask(areas)
     current = set(areas_for(session, [listing_id]).get(listing_id, []))
     for area in current - set(areas):
         row = session.get(ListingArea, (listing_id, area))

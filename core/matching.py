@@ -13,6 +13,7 @@ pre-score (the components SQL can compute), and only the best few are scored exa
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ from sqlmodel import Session, col, select
 from core.clock import utcnow
 from core.models import Listing, ListingArea, Organisation
 from core.models.enums import Coverage, ListingKind, ListingStatus
+from core.models.listing import area_bit
 from core.vocabularies import Vocabularies
 
 PRESELECT = 50  # candidates ranked in SQL, then scored exactly
@@ -252,41 +254,88 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
 # -- reading listings --------------------------------------------------------------------------
 
 
-def sides(session: Session, vocab: Vocabularies, listing_ids: Iterable[int]) -> dict[int, Side]:
-    ids = list(listing_ids)
-    if not ids:
+_SIDE_COLUMNS = (
+    Listing.id,
+    Listing.kind,
+    Listing.organisation_id,
+    Listing.assistance_type,
+    Listing.coverage,
+    Listing.country,
+    Listing.region,
+    Listing.remaining_amount,
+    Listing.currency,
+    Listing.remaining_quantity,
+    Listing.unit,
+    Listing.available_from,
+    Listing.available_until,
+    Listing.modality,
+    Listing.status,
+    Listing.title,
+    Listing.description,
+    Organisation.country,
+)
+
+
+def sides(
+    session: Session, vocab: Vocabularies, listing_ids: Iterable[int] | None
+) -> dict[int, Side]:
+    """The matching facts of the given listings (of every listing, for None). Plain columns,
+    not ORM objects: this runs for every candidate of every match."""
+    ids = None if listing_ids is None else list(listing_ids)
+    if ids == []:
         return {}
-    rows = session.exec(
-        select(Listing, Organisation.country)
-        .join(Organisation, col(Organisation.id) == Listing.organisation_id)
-        .where(col(Listing.id).in_(ids))
-    ).all()
-    areas: dict[int, set[str]] = {i: set() for i in ids}
-    for row in session.exec(select(ListingArea).where(col(ListingArea.listing_id).in_(ids))):
-        areas[row.listing_id].add(row.area)
+    query = sa.select(*_SIDE_COLUMNS).join(
+        Organisation, col(Organisation.id) == Listing.organisation_id
+    )
+    area_query = sa.select(ListingArea.listing_id, ListingArea.area)
+    if ids is not None:
+        query = query.where(col(Listing.id).in_(ids))
+        area_query = area_query.where(col(ListingArea.listing_id).in_(ids))
+    areas: dict[int, set[str]] = defaultdict(set)
+    for listing_id, area in session.execute(area_query):
+        areas[listing_id].add(area)
     found = {}
-    for listing, org_country in rows:
-        assert listing.id is not None
-        country = vocab.countries.get(org_country or "")
-        found[listing.id] = Side(
-            id=listing.id,
-            kind=ListingKind(listing.kind),
-            organisation_id=listing.organisation_id,
-            assistance_type=listing.assistance_type,
-            areas=frozenset(areas[listing.id]),
-            coverage=Coverage(listing.coverage),
-            country=listing.country,
-            region=listing.region,
-            amount=listing.remaining_amount,
-            currency=listing.currency,
-            quantity=listing.remaining_quantity,
-            unit=listing.unit,
-            available_from=listing.available_from,
-            available_until=listing.available_until,
-            modality=listing.modality,
-            status=ListingStatus(listing.status),
-            global_south=bool(country and country.global_south),
-            words=words_of(listing.title, listing.description),
+    for row in session.execute(query):
+        (
+            listing_id,
+            kind,
+            organisation_id,
+            assistance_type,
+            coverage,
+            country,
+            region,
+            amount,
+            currency,
+            quantity,
+            unit,
+            start,
+            end,
+            modality,
+            status,
+            title,
+            description,
+            org_country,
+        ) = row
+        home = vocab.countries.get(org_country or "")
+        found[listing_id] = Side(
+            id=listing_id,
+            kind=ListingKind(kind),
+            organisation_id=organisation_id,
+            assistance_type=assistance_type,
+            areas=frozenset(areas[listing_id]),
+            coverage=Coverage(coverage),
+            country=country,
+            region=region,
+            amount=amount,
+            currency=currency,
+            quantity=quantity,
+            unit=unit,
+            available_from=start,
+            available_until=end,
+            modality=modality,
+            status=ListingStatus(status),
+            global_south=bool(home and home.global_south),
+            words=words_of(title, description),
         )
     return found
 
@@ -354,29 +403,29 @@ def _candidates(
         )
     place, place_score = _place_sql(vocab, me, is_need)
     conditions.append(place)
-
-    overlap = sa.func.count(ListingArea.area)
-    amount_score = _amount_sql(me, is_need)
     prescore = (
-        weights.area * overlap / max(len(me.areas), 1)
+        weights.area * _area_overlap_sql(me)
         + weights.place * place_score
-        + weights.amount * amount_score
+        + weights.amount * _amount_sql(me, is_need)
     )
     query = (
         select(other.id)
-        .outerjoin(
-            ListingArea,
-            sa.and_(
-                col(ListingArea.listing_id) == other.id,
-                col(ListingArea.area).in_(sorted(me.areas) or [""]),
-            ),
-        )
         .where(*conditions)
-        .group_by(col(other.id))
         .order_by(prescore.desc(), col(other.id).desc())
         .limit(PRESELECT)
     )
     return [int(i) for i in session.exec(query)]
+
+
+def _area_overlap_sql(me: Side) -> Any:
+    """The share of my areas the other listing has, read from its area bits."""
+    if not me.areas:
+        return sa.literal(0.0)
+    hits = [
+        sa.case((Listing.area_mask.op("&")(area_bit(area)) != 0, 1.0), else_=0.0)
+        for area in sorted(me.areas)
+    ]
+    return sum(hits[1:], hits[0]) / len(hits)
 
 
 def _place_sql(vocab: Vocabularies, me: Side, is_need: bool) -> tuple[Any, Any]:

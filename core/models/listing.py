@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zlib
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,7 +20,22 @@ class Listing(SQLModel, table=True):
     and one table lets the use cases, search and matching treat them alike."""
 
     __table_args__ = (
-        sa.Index("ix_listing_match_type", "kind", "status", "assistance_type"),
+        # Covering the matching filters, so candidates are found without reading the rows.
+        sa.Index(
+            "ix_listing_match_type",
+            "kind",
+            "status",
+            "assistance_type",
+            "available_until",
+            "available_from",
+            "organisation_id",
+            "coverage",
+            "country",
+            "region",
+            "currency",
+            "remaining_amount",
+            "area_mask",
+        ),
         sa.Index("ix_listing_match_country", "kind", "status", "country"),
         sa.Index("ix_listing_match_region", "kind", "status", "region"),
         sa.Index("ix_listing_staleness", "status", "last_confirmed_at"),
@@ -48,10 +64,27 @@ class Listing(SQLModel, table=True):
     priority: Priority | None = Field(default=None, sa_type=EnumText(Priority, 8))  # needs only
     modality: str | None = Field(default=None, sa_type=code_column(32))
     visibility: Visibility = Field(default=Visibility.public, sa_type=EnumText(Visibility, 12))
+    # The thematic areas as bits (see area_bit), so matching can weigh area overlap from
+    # the index alone; listing_area stays the record of the areas.
+    area_mask: int = Field(default=0, sa_type=sa.BigInteger)
     status: ListingStatus = Field(default=ListingStatus.open, sa_type=EnumText(ListingStatus, 12))
     last_confirmed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def area_bit(area: str) -> int:
+    """A stable bit for an area code, whatever the vocabulary: a hash, not a position, so a
+    replaced vocabulary needs no recomputation. Two codes may share a bit; the mask only
+    orders candidates before exact scoring, so a shared bit costs precision, not matches."""
+    return 1 << (zlib.crc32(area.encode()) % 62)
+
+
+def area_mask(areas: list[str] | set[str] | frozenset[str]) -> int:
+    mask = 0
+    for area in areas:
+        mask |= area_bit(area)
+    return mask
 
 
 class ListingArea(SQLModel, table=True):

@@ -51,3 +51,30 @@ def test_the_check_would_notice_a_missing_column(tmp_path) -> None:
     differences = schema_differences(database)
     database.dispose()
     assert any(diff[0] == "add_column" and diff[3].name == "unit" for diff in differences)
+
+
+def test_the_area_bits_of_existing_listings_are_filled_in(tmp_path) -> None:
+    from core.models.listing import area_mask
+
+    database = Database.from_url(f"sqlite:///{tmp_path}/old.db")
+    upgrade(database.engine, "0002")
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO organisation (name, name_key, kind, verification, created_at) "
+            "VALUES ('Org', 'org', 'ngo', 'verified', '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO listing (kind, organisation_id, title, description, assistance_type, "
+            "coverage, visibility, status, last_confirmed_at, created_at, updated_at) VALUES "
+            "('need', 1, 'Kits', '', 'equipment', 'global', 'public', 'open', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO listing_area (listing_id, area) VALUES (1, 'advocacy'), "
+            "(1, 'victim_assistance')"
+        )
+    upgrade(database.engine)
+    with database.engine.connect() as connection:
+        mask = connection.exec_driver_sql("SELECT area_mask FROM listing").scalar_one()
+    database.dispose()
+    assert mask == area_mask({"advocacy", "victim_assistance"}) != 0

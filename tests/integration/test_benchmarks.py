@@ -1,0 +1,31 @@
+"""The benchmark scripts run, at a tiny size, so they cannot rot. No timing is asserted:
+figures belong to the benchmarks, not to the tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_benchmark(module: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_matching_benchmark_runs(pg_server) -> None:
+    out = run_benchmark(
+        "benchmarks.matching", "--sizes", "300", "--queries", "5", "--naive-queries", "2"
+    )
+    lines = [line for line in out.splitlines() if "indexed top-10" in line]
+    assert [line.split()[0] for line in lines] == ["sqlite", "postgresql"]
+    assert all("faster" in line for line in lines)
