@@ -19,7 +19,7 @@ from bot.dialogs.people import people_dialogs, profile_answers
 from bot.dialogs.search import search_dialogs
 from bot.errors import GENERIC, error_text
 from bot.i18n import N_, Tr, supported
-from bot.messages import Button, Inbound, Reply
+from bot.messages import Button, Inbound, Reply, Sender
 from bot.text import Text
 from bot.views import listing_card
 from core.clock import utcnow
@@ -34,10 +34,10 @@ from core.listings import (
     withdraw_listing,
 )
 from core.matchmaking import get_match
-from core.models import Conversation, Stakeholder
+from core.models import Conversation, InboundReceipt, Stakeholder
 from core.models.enums import ListingStatus, Role
 from core.people import Actor, ensure_identity, load_actor
-from core.storage import Database
+from core.storage import Database, insert_or_ignore
 from core.usage import record_usage
 from core.vocabularies import Vocabularies
 
@@ -81,6 +81,9 @@ class ChatBot:
 
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
         sender = inbound.sender
+        if inbound.update_id and not first_delivery(session, sender, inbound.update_id):
+            log.info("ignored a repeated delivery %s from %s", inbound.update_id, sender.platform)
+            return []
         identity = ensure_identity(
             session,
             sender.platform,
@@ -211,6 +214,13 @@ class ChatBot:
             category,
             name,
         )
+
+
+def first_delivery(session: Session, sender: Sender, update_id: str) -> bool:
+    """Records a platform delivery; False if it was handled before (a retry, a duplicate)."""
+    key = f"{sender.platform}:{sender.workspace}:{update_id}"
+    values = {"key": key, "received_at": utcnow()}
+    return insert_or_ignore(session, InboundReceipt, values, ["key"]) is not None
 
 
 # -- command handlers ------------------------------------------------------------------------

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.app import App, build_app
+from bot.app import App, build_app, run_console, run_platforms
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 
@@ -116,22 +117,15 @@ def _search(app: App, args: argparse.Namespace) -> int:
 def _chat(app: App, args: argparse.Namespace) -> int:
     import getpass
 
-    from adapters.console import ConsoleChat
-    from bot.chatbot import ChatBot
-
     user = (getattr(args, "user", None) or getpass.getuser() or "you").strip().lower()
-    bot = ChatBot(app.db, app.vocab, app.settings)
-    return ConsoleChat(bot, user, sys.stdin, sys.stdout).run()
+    return run_console(app, user)
 
 
 def _run(app: App, args: argparse.Namespace) -> int:
     if not (app.settings.has_telegram or app.settings.has_slack):
         return _chat(app, args)
-    print(
-        "partnerbot: Telegram and Slack arrive in a later version; use `partnerbot chat`",
-        file=sys.stderr,
-    )
-    return 1
+    asyncio.run(run_platforms(app))
+    return 0
 
 
 _COMMANDS = {"seed": _seed, "search": _search, "run": _run, "chat": _chat}

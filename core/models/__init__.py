@@ -13,7 +13,7 @@ from core.models.partnership import (
     PartnershipMember,
     ReportingSchedule,
 )
-from core.models.records import AuditEvent, Notification, UsageEvent
+from core.models.records import AuditEvent, InboundReceipt, Notification, UsageEvent
 from core.models.reporting import IndicatorValue, ProgressReport
 from core.models.stakeholder import ChannelIdentity, Stakeholder, StakeholderRole
 
@@ -23,6 +23,7 @@ __all__ = [
     "Commitment",
     "ContactPoint",
     "Conversation",
+    "InboundReceipt",
     "Indicator",
     "IndicatorValue",
     "Listing",

@@ -62,3 +62,14 @@ class UsageEvent(SQLModel, table=True):
     platform: Platform | None = Field(default=None, sa_type=EnumText(Platform, 16))
     category: str = Field(sa_type=code_column(16))  # command, dialog, info
     name: str = Field(sa_type=code_column(48), index=True)
+
+
+class InboundReceipt(SQLModel, table=True):
+    """A platform delivery already handled (a Telegram update_id, a Slack event_id), recorded
+    in the transaction of its effects, so a retried or duplicated delivery has none."""
+
+    __tablename__ = "inbound_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -1,0 +1,215 @@
+"""Telegram on python-telegram-bot: updates become neutral inbound messages for the one
+ChatBot every platform shares, and its replies are rendered back. No dialog logic lives here.
+
+Private chats are the main surface. In a group the bot only answers commands addressed to
+it, and moves the conversation to a private chat with a deep link."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from adapters.telegram.render import MAX_CAPTION, keyboard, split_html, to_html
+from bot.chatbot import ChatBot
+from bot.i18n import LANGUAGES, N_, Tr
+from bot.messages import FileRef, Inbound, Reply, Sender
+from core.models.enums import Platform
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    base_url: str | None = None
+    base_file_url: str | None = None
+    webhook_secret: str | None = None
+
+
+def build_application(
+    config: TelegramConfig, chatbot: ChatBot, *, request: BaseRequest | None = None
+) -> Application:
+    builder = ApplicationBuilder().token(config.token)
+    if config.base_url:
+        builder = builder.base_url(config.base_url)
+    if config.base_file_url:
+        builder = builder.base_file_url(config.base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    # Every call is paced (30 messages a second overall, 20 a minute in a group). A RetryAfter
+    # is not retried here: a reply waits it out once (send), the outbox reschedules the notice.
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, TelegramAdapter(chatbot).on_update))
+    return application
+
+
+class TelegramAdapter:
+    def __init__(self, chatbot: ChatBot) -> None:
+        self.chatbot = chatbot
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()  # always, so the button stops spinning
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None or user.is_bot:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self._in_group(update, context)
+            return
+        inbound = self.inbound(update)
+        if inbound is None:
+            return
+        replies = await asyncio.to_thread(self.chatbot.handle, inbound)
+        edited = query.message if query and isinstance(query.message, Message) else None
+        await self.send(context.bot, chat.id, replies, edit=edited)
+
+    def inbound(self, update: Update) -> Inbound | None:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        sender = Sender(
+            platform=Platform.telegram,
+            user_id=str(user.id),
+            chat_id=str(chat.id),
+            handle=f"@{user.username}" if user.username else None,
+            display_name=user.full_name,
+            language_hint=user.language_code,
+        )
+        update_id = str(update.update_id)
+        if update.callback_query is not None:
+            return Inbound(sender, action=update.callback_query.data or "", update_id=update_id)
+        message = update.message or update.edited_message
+        if message is None:
+            return None
+        if message.document or message.photo:
+            name = message.document.file_name if message.document else "photo.jpg"
+            file_id = message.document.file_id if message.document else message.photo[-1].file_id
+            return Inbound(sender, file=FileRef(name or "file", file_id), update_id=update_id)
+        text = message.text or message.caption or ""
+        command = _command_of(text)
+        if command is not None:
+            name, args = command
+            return Inbound(sender, command=name, args=args, update_id=update_id)
+        return Inbound(sender, text=text, update_id=update_id)
+
+    async def _in_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Only commands addressed to the bot get an answer: a link to a private chat."""
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        me = context.bot.username
+        command = _command_of(message.text)
+        if command is None or f"@{me}".lower() not in message.text.split()[0].lower():
+            return
+        name = command[0] if command[0] in ("need", "offer") else ""
+        user = update.effective_user
+        tr = Tr(user.language_code if user else "en")
+        link = f"https://t.me/{me}?start={name}" if name else f"https://t.me/{me}"
+        button = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(tr.s(N_("Open a private chat")), url=link)]]
+        )
+        await message.reply_text(
+            html.escape(
+                tr.s(N_("Let us continue in a private chat, where your answers stay between us.")),
+                quote=False,
+            ),
+            reply_markup=button,
+            parse_mode=ParseMode.HTML,
+        )
+
+    async def send(
+        self, bot: Any, chat_id: int | str, replies: list[Reply], *, edit: Message | None = None
+    ) -> None:
+        for reply in replies:
+            if reply.edit and edit is not None:
+                try:
+                    await edit.edit_text(
+                        to_html(reply.text), parse_mode=ParseMode.HTML, reply_markup=keyboard(reply)
+                    )
+                    continue
+                except BadRequest as error:
+                    if "not modified" in str(error).lower():
+                        continue
+                    log.info("could not edit a message, sending a new one: %s", error)
+            try:
+                await send_reply(bot, chat_id, reply)
+            except RetryAfter as error:
+                await asyncio.sleep(seconds(error.retry_after))
+                await send_reply(bot, chat_id, reply)
+
+
+async def send_reply(bot: Any, chat_id: int | str, reply: Reply) -> None:
+    """One neutral reply: a photo or document with its caption, or text split in pieces with
+    the buttons under the last one."""
+    attachment = reply.attachment
+    if attachment is not None:
+        caption = split_html(reply.text, MAX_CAPTION)
+        with attachment.path.open("rb") as handle:
+            send = bot.send_photo if attachment.is_image else bot.send_document
+            field = "photo" if attachment.is_image else "document"
+            await send(
+                chat_id=chat_id,
+                caption=caption[0] or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
+                filename=attachment.filename,
+                **{field: handle},
+            )
+        rest = caption[1:]
+    else:
+        rest = split_html(reply.text)
+    for index, piece in enumerate(rest):
+        last = index == len(rest) - 1
+        await bot.send_message(
+            chat_id=chat_id,
+            text=piece or "…",
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply) if last and attachment is None else None,
+            disable_web_page_preview=True,
+        )
+
+
+def seconds(retry_after: float | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
+
+
+def _command_of(text: str) -> tuple[str, str] | None:
+    """'/need@PartnerBot args' -> ('need', 'args')."""
+    if not text.startswith("/"):
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, args.strip()) if name else None
+
+
+async def register_commands(bot: Any, chatbot: ChatBot) -> None:
+    """The command menu, in each language we speak, and the default one."""
+    for language in (None, *LANGUAGES):
+        tr = Tr(language or chatbot.default_language)
+        commands = [
+            BotCommand(command.name, tr.s(command.help)[:256])
+            for command in chatbot.commands.values()
+            if command.help and not command.roles
+        ]
+        try:
+            await bot.set_my_commands(commands, language_code=language)
+        except TelegramError as error:  # a menu is a nicety: the bot works without it
+            log.warning("could not register the commands menu (%s): %s", language, error)
