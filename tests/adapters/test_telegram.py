@@ -326,3 +326,21 @@ def test_markup_becomes_html_and_user_text_is_escaped() -> None:
         "<b>&lt;b&gt;x&lt;/b&gt;</b> said <i>a &amp; b</i> "
         '<a href="https://example.org/?a=1&amp;b=2">see</a>'
     )
+
+
+async def test_images_and_files_go_through_send_photo_and_send_document(app, offline, tmp_path):
+    from adapters.telegram.adapter import send_reply
+    from bot.messages import Attachment, Reply
+
+    chart = tmp_path / "gaps.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    table = tmp_path / "needs.csv"
+    table.write_text("id,title\n1,Kits\n")
+    await send_reply(app.bot, 7, Reply(markup("Gaps for **{area}**", area="<VA>"),
+                                       attachment=Attachment("gaps.png", chart, "image/png",
+                                                             is_image=True)))
+    await send_reply(app.bot, 7, Reply(Text.plain("Your export"),
+                                       attachment=Attachment("needs.csv", table, "text/csv")))
+    photo, document = offline.sent(7)
+    assert photo.method == "sendPhoto" and photo.params["caption"] == "Gaps for <b>&lt;VA&gt;</b>"
+    assert document.method == "sendDocument" and document.params["caption"] == "Your export"
