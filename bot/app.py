@@ -10,7 +10,9 @@ import contextlib
 import logging
 import signal
 import sys
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.chatbot import ChatBot
 from bot.migrate import upgrade
@@ -50,28 +52,41 @@ def run_console(app: App, user: str) -> int:
     return ConsoleChat(app.chatbot(), user, sys.stdin, sys.stdout).run()
 
 
+@dataclass
+class Surfaces:
+    """What the configured platforms contribute: outbox channels and web routes."""
+
+    channels: list[Channel] = field(default_factory=list)
+    routes: list[Any] = field(default_factory=list)
+
+
 async def run_platforms(app: App) -> None:
-    """Telegram and Slack, whichever are configured, with the outbox dispatcher, until a
-    SIGINT or SIGTERM."""
+    """Telegram and Slack, whichever are configured, in one process with one web server and
+    one outbox dispatcher, until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     chatbot = app.chatbot()
-    channels: list[Channel] = []
+    surfaces = Surfaces()
     async with contextlib.AsyncExitStack() as stack:
         if app.settings.has_telegram:
-            channels.append(await stack.enter_async_context(_telegram(app, chatbot, stop)))
-        dispatcher = Dispatcher(app.db, app.vocab, channels)
-        log.info("Partnerbot is running on %s", ", ".join(str(c.platform) for c in channels))
+            await stack.enter_async_context(_telegram(app, chatbot, surfaces))
+        if app.settings.has_slack:
+            await stack.enter_async_context(_slack(app, chatbot, surfaces))
+        if surfaces.routes:
+            await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
+        dispatcher = Dispatcher(app.db, app.vocab, surfaces.channels)
+        log.info("Partnerbot runs on %s", ", ".join(str(c.platform) for c in surfaces.channels))
         await dispatcher.run_forever(stop)
 
 
 @contextlib.asynccontextmanager
-async def _telegram(app: App, chatbot: ChatBot, stop: asyncio.Event):
+async def _telegram(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIterator[None]:
     from adapters.telegram.adapter import TelegramConfig, build_application, register_commands
     from adapters.telegram.channel import TelegramChannel
+    from adapters.telegram.webhook import webhook_route
 
     settings = app.settings
     assert settings.telegram_token is not None
@@ -86,43 +101,100 @@ async def _telegram(app: App, chatbot: ChatBot, stop: asyncio.Event):
     async with application:
         await register_commands(application.bot, chatbot)
         await application.start()
-        server = None
         if settings.telegram_webhook_url:
-            server = await _serve_webhook(app, application, config, stop)
+            if not config.webhook_secret:
+                raise RuntimeError("webhook mode needs PARTNERBOT_TELEGRAM_WEBHOOK_SECRET")
+            from urllib.parse import urlparse
+
+            path = urlparse(settings.telegram_webhook_url).path or "/telegram"
+            surfaces.routes.append(webhook_route(path, application, config.webhook_secret))
+            await application.bot.set_webhook(
+                url=settings.telegram_webhook_url, secret_token=config.webhook_secret
+            )
         else:
             assert application.updater is not None
             await application.bot.delete_webhook()
             await application.updater.start_polling()
+        surfaces.channels.append(TelegramChannel(application.bot))
         try:
-            yield TelegramChannel(application.bot)
+            yield
         finally:
-            if server is not None:
-                server.should_exit = True
-            elif application.updater is not None:
+            if application.updater is not None and application.updater.running:
                 await application.updater.stop()
             await application.stop()
 
 
-async def _serve_webhook(app: App, application, config, stop: asyncio.Event):
-    """Telegram posts to our own web server; the webhook is registered with its secret."""
-    from urllib.parse import urlparse
+@contextlib.asynccontextmanager
+async def _slack(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIterator[None]:
+    from adapters.slack.app import SlackAdapter, SlackConfig, build_app, web_client
+    from adapters.slack.channel import SlackChannel
+    from adapters.slack.http import slack_route
 
+    settings = app.settings
+    assert settings.slack_bot_token is not None
+    if settings.slack_signing_secret is None and settings.slack_app_token is None:
+        raise RuntimeError(
+            "Slack needs PARTNERBOT_SLACK_SIGNING_SECRET (HTTP) or "
+            "PARTNERBOT_SLACK_APP_TOKEN (Socket Mode)"
+        )
+    config = SlackConfig(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else ""
+        ),
+        api_url=settings.slack_api_url,
+        app_token=settings.slack_app_token.get_secret_value() if settings.slack_app_token else None,
+    )
+    client = web_client(config)
+    bolt = build_app(config, chatbot, client)
+    adapter = SlackAdapter(chatbot, client)
+    surfaces.channels.append(
+        SlackChannel(client, after_delivery=lambda r: adapter.publish_home(_slack_sender(r)))
+    )
+    if config.app_token:
+        from adapters.slack.socket import socket_mode
+
+        async with socket_mode(bolt, config.app_token):
+            yield
+    else:
+        surfaces.routes.append(slack_route(settings.slack_path, bolt))
+        yield
+
+
+def _slack_sender(recipient: Any) -> Any:
+    from bot.messages import Sender
+    from core.models.enums import Platform
+
+    return Sender(
+        Platform.slack,
+        user_id=recipient.user_id,
+        chat_id=recipient.chat_id,
+        workspace=recipient.workspace,
+    )
+
+
+@contextlib.asynccontextmanager
+async def _web_server(app: App, routes: list[Any], stop: asyncio.Event) -> AsyncIterator[None]:
+    """One web server for every platform's endpoint."""
     import uvicorn
     from starlette.applications import Starlette
 
-    from adapters.telegram.webhook import webhook_route
-
     settings = app.settings
-    if not config.webhook_secret:
-        raise RuntimeError("PARTNERBOT_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
-    path = urlparse(settings.telegram_webhook_url).path or "/telegram"
-    web = Starlette(routes=[webhook_route(path, application, config.webhook_secret)])
-    await application.bot.set_webhook(
-        url=settings.telegram_webhook_url, secret_token=config.webhook_secret
-    )
     server = uvicorn.Server(
-        uvicorn.Config(web, host=settings.http_host, port=settings.http_port, log_config=None)
+        uvicorn.Config(
+            Starlette(routes=routes),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            lifespan="off",
+        )
     )
     task = asyncio.create_task(server.serve())
     task.add_done_callback(lambda _: stop.set())
-    return server
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task

@@ -12,12 +12,13 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.actions import CommandAction, DialogAction, parse_token
-from bot.dialogs.engine import Ctx, DialogEngine
+from bot.dialogs.engine import Ctx, DialogEngine, FormField
 from bot.dialogs.listing import answers_from_view, home_country, listing_dialogs
 from bot.dialogs.matches import accept, list_matches, match_details, match_dialogs
 from bot.dialogs.people import people_dialogs, profile_answers
 from bot.dialogs.search import search_dialogs
 from bot.errors import GENERIC, error_text
+from bot.home import home_view
 from bot.i18n import N_, Tr, supported
 from bot.messages import Button, Inbound, Reply, Sender
 from bot.text import Text
@@ -36,7 +37,14 @@ from core.listings import (
 from core.matchmaking import get_match
 from core.models import Conversation, InboundReceipt, Stakeholder
 from core.models.enums import ListingStatus, Role
-from core.people import Actor, ensure_identity, load_actor
+from core.people import (
+    Actor,
+    create_link_code,
+    ensure_identity,
+    load_actor,
+    platforms_of,
+    redeem_link_code,
+)
 from core.storage import Database, insert_or_ignore
 from core.usage import record_usage
 from core.vocabularies import Vocabularies
@@ -84,6 +92,32 @@ class ChatBot:
         if inbound.update_id and not first_delivery(session, sender, inbound.update_id):
             log.info("ignored a repeated delivery %s from %s", inbound.update_id, sender.platform)
             return []
+        ctx, conv = self._context(session, sender)
+        person = ctx.person
+        if inbound.command:
+            return self._command(ctx, conv, inbound.command, inbound.args)
+        if inbound.action:
+            return self._action(ctx, conv, inbound.action)
+        if inbound.file is not None and conv is None:
+            return [Reply(ctx.tr(N_("Thank you, but I cannot use files here yet.")))]
+        text = (inbound.text or "").strip()
+        if conv is not None:
+            return self.engine.on_text(ctx, conv, text) if text else self.engine.prompt(ctx, conv)
+        if person is None:
+            return self._start_onboarding(ctx, then=None)
+        return [
+            Reply(
+                ctx.tr(
+                    N_(
+                        "I am not sure what you mean. You can register a /need or an "
+                        "/offer, /search, or see /help."
+                    )
+                )
+            )
+        ]
+
+    def _context(self, session: Session, sender: Sender) -> tuple[Ctx, Conversation | None]:
+        """Who is speaking, in which language, and the dialog they are in, if any."""
         identity = ensure_identity(
             session,
             sender.platform,
@@ -110,27 +144,40 @@ class ChatBot:
         )
         conv = self.engine.current(ctx)
         ctx.tr = Tr(self._language(person, conv, sender.language_hint))
-        if inbound.command:
-            return self._command(ctx, conv, inbound.command, inbound.args)
-        if inbound.action:
-            return self._action(ctx, conv, inbound.action)
-        if inbound.file is not None and conv is None:
-            return [Reply(ctx.tr(N_("Thank you, but I cannot use files here yet.")))]
-        text = (inbound.text or "").strip()
-        if conv is not None:
-            return self.engine.on_text(ctx, conv, text) if text else self.engine.prompt(ctx, conv)
-        if person is None:
-            return self._start_onboarding(ctx, then=None)
-        return [
-            Reply(
-                ctx.tr(
-                    N_(
-                        "I am not sure what you mean. You can register a /need or an "
-                        "/offer, /search, or see /help."
-                    )
-                )
-            )
-        ]
+        return ctx, conv
+
+    # -- one-screen forms (Slack modals) -------------------------------------------------------
+
+    def open_form(self, sender: Sender, name: str) -> tuple[list[FormField], str, list[Reply]]:
+        """The fields and title of a dialog as one form; or, for someone not yet introduced,
+        no fields and the start of the introduction."""
+        with self.db.write() as session:
+            ctx, _ = self._context(session, sender)
+            self._usage(ctx, "command", name)
+            if ctx.person is None:
+                return [], "", self._start_onboarding(ctx, then=name)
+            title = ctx.tr.s(self.engine.dialogs[name].title)
+            return self.engine.form(ctx, name), title, []
+
+    def submit_form(
+        self, sender: Sender, name: str, raw: dict[str, Any]
+    ) -> tuple[dict[str, str], list[Reply]]:
+        """Checks a submitted form; with errors, the errors by field and nothing else, so the
+        form stays open. Without, the dialog goes on in chat at its next step (the summary)."""
+        with self.db.write() as session:
+            ctx, conv = self._context(session, sender)
+            if ctx.person is None:
+                return {}, self._start_onboarding(ctx, then=name)
+            answers, errors = self.engine.fill(ctx, name, raw)
+            if errors:
+                return {field: str(text) for field, text in errors.items()}, []
+            return {}, self.start_dialog(ctx, conv, name, answers=answers)
+
+    def home(self, sender: Sender) -> list[Reply]:
+        """What a person's home screen shows: open listings, matches waiting for them."""
+        with self.db.write() as session:
+            ctx, _ = self._context(session, sender)
+            return home_view(ctx)
 
     def _language(
         self, person: Stakeholder | None, conv: Conversation | None, hint: str | None
@@ -388,6 +435,49 @@ def _number(args: str, missing: str) -> int:
     return int(args.strip().lstrip("#"))
 
 
+def _link(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    """/link on the first platform shows a code; /link CODE on the second joins the accounts."""
+    if args:
+        person = redeem_link_code(ctx.session, ctx.identity, args)
+        platforms = ", ".join(str(p).title() for p in platforms_of(ctx.session, person.id or 0))
+        return [
+            Reply(
+                ctx.tr(
+                    N_(
+                        "Linked: this account now belongs to {name} ({platforms}). "
+                        "Choose where notifications go in /profile."
+                    ),
+                    name=person.name,
+                    platforms=platforms,
+                )
+            )
+        ]
+    if ctx.person is None or ctx.person.id is None:
+        return [
+            Reply(
+                ctx.tr(
+                    N_(
+                        "To join this account to the one you already use elsewhere, "
+                        "send /link there: you will get a code to type here as "
+                        "/link CODE."
+                    )
+                )
+            )
+        ]
+    code = create_link_code(ctx.session, ctx.person.id)
+    return [
+        Reply(
+            ctx.tr(
+                N_(
+                    "Your code is **{code}**. On your other platform, send "
+                    "/link {code} within 10 minutes."
+                ),
+                code=code,
+            )
+        )
+    ]
+
+
 def _language_command(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return bot.start_dialog(ctx, conv, "language")
 
@@ -401,6 +491,9 @@ COMMANDS = (
     Command("matches", N_("matches for your listings: accept or decline"), _matches),
     Command("profile", N_("your name, language, time zone and sharing"), _profile),
     Command("language", N_("change the language"), _language_command),
+    Command(
+        "link", N_("use the same profile on Telegram and Slack"), _link, before_onboarding=True
+    ),
     Command("help", N_("this list"), _help, before_onboarding=True),
     Command(
         "cancel", N_("stop what you are doing; nothing is saved"), _cancel, before_onboarding=True

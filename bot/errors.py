@@ -54,6 +54,13 @@ MESSAGES: dict[str, str] = {
     "invalid.timezone": N_(
         "I do not know the time zone “{value}”. Type it like Africa/Nairobi, or skip."
     ),
+    "invalid.link_code": N_(
+        "That code is not valid or has expired: send /link on your other platform to get a new one."
+    ),
+    "invalid.link_registered": N_(
+        "This account already belongs to someone registered. Send "
+        "/link here, and type the code on the other platform."
+    ),
     "invalid.yes_no": N_("Please answer yes or no."),
     "denied.no_organisation": N_("You need to belong to an organisation first: see /profile."),
     "denied.not_owner": N_("Only your organisation or a coordinator can change this listing."),

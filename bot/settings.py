@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
+    slack_path: str = "/slack/events"
 
     # Matching: a proposal is stored above this score (0 to 1); weights by component, e.g.
     # {"area": 0.4, "place": 0.2, "amount": 0.2, "time": 0.1, "text": 0.05, "modality": 0.05}

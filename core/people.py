@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
@@ -11,7 +13,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import ChannelIdentity, Organisation, Stakeholder, StakeholderRole
+from core.models import ChannelIdentity, LinkCode, Organisation, Stakeholder, StakeholderRole
 from core.models.enums import OrganisationKind, Platform, Role
 from core.validation import check_country, clean_text
 from core.vocabularies import Vocabularies
@@ -204,3 +206,49 @@ def stakeholders_with_role(session: Session, role: Role) -> list[Stakeholder]:
             .order_by(col(Stakeholder.id))
         )
     )
+
+
+LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+LINK_LIFETIME = timedelta(minutes=10)
+
+
+def create_link_code(session: Session, stakeholder_id: int) -> str:
+    """A one-time code, valid ten minutes, that joins another account to this person."""
+    code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
+    session.add(
+        LinkCode(code=code, stakeholder_id=stakeholder_id, expires_at=utcnow() + LINK_LIFETIME)
+    )
+    session.flush()
+    return code
+
+
+def redeem_link_code(session: Session, identity: ChannelIdentity, code: str) -> Stakeholder:
+    """Joins the account to the person who asked for the code. The account must not belong
+    to someone already: two people are never merged by a code."""
+    typed = "".join(code.split()).upper()
+    row = session.exec(select(LinkCode).where(LinkCode.code == typed)).first()
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        raise InvalidInput("invalid.link_code", field="code")
+    if identity.stakeholder_id not in (None, row.stakeholder_id):
+        raise InvalidInput("invalid.link_registered", field="code")
+    person = session.get(Stakeholder, row.stakeholder_id)
+    if person is None:
+        raise InvalidInput("invalid.link_code", field="code")
+    row.used_at = utcnow()
+    identity.stakeholder_id = person.id
+    audit.record(
+        session,
+        person.id,
+        "identity.link",
+        "stakeholder",
+        person.id or 0,
+        {"platform": identity.platform},
+    )
+    return person
+
+
+def platforms_of(session: Session, stakeholder_id: int) -> list[Platform]:
+    rows = session.exec(
+        select(ChannelIdentity.platform).where(ChannelIdentity.stakeholder_id == stakeholder_id)
+    ).all()
+    return sorted(set(rows))

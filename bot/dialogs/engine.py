@@ -90,6 +90,7 @@ class Step:
     optional: bool = False
     when: Callable[[Ctx], bool] | None = None
     in_flow: bool = True  # False: only reached through "Change a field"
+    in_form: bool = True  # False: not a field of the one-screen form (a follow-up question)
     min_len: int = 1
     max_len: int = 200
     check: Callable[[Ctx, Any], Any] | None = None
@@ -106,6 +107,21 @@ class Step:
 
     def owns(self, domain_field: str | None) -> bool:
         return domain_field == self.name or domain_field in self.fields
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a dialog shown as a one-screen form (a Slack modal): the same step,
+    described for a surface that asks everything at once."""
+
+    name: str
+    label: str
+    hint: str
+    kind: Kind
+    choices: list[Choice]
+    optional: bool
+    multiline: bool
+    initial: Any = None
 
 
 @dataclass(frozen=True)
@@ -524,6 +540,79 @@ class DialogEngine:
             ctx.follow_up = None
             return [*replies, *self.start(ctx, name, answers=answers)]
         return replies
+
+    # -- one-screen forms ----------------------------------------------------------------------
+
+    def form(self, ctx: Ctx, name: str, answers: dict[str, Any] | None = None) -> list[FormField]:
+        """The dialog's questions as fields of one form. A field that depends on another
+        (a country, once "in another country" is chosen) is optional on the form and
+        required, when it applies, on submission."""
+        dialog = self.dialogs[name]
+        ctx.answers = dict(answers or {})
+        fields = []
+        for step in dialog.steps:
+            if not (step.in_flow and step.in_form):
+                continue
+            conditional = step.when is not None
+            fields.append(
+                FormField(
+                    name=step.name,
+                    label=str(ctx.tr(step.label or step.prompt)),
+                    hint=str(
+                        ctx.tr(
+                            step.prompt, **(step.prompt_params(ctx) if step.prompt_params else {})
+                        )
+                    ),
+                    kind=step.kind,
+                    choices=self._form_choices(ctx, step),
+                    optional=step.optional or conditional,
+                    multiline=step.kind is Kind.text and step.max_len > 200,
+                    initial=ctx.answers.get(step.name),
+                )
+            )
+        return fields
+
+    @staticmethod
+    def _form_choices(ctx: Ctx, step: Step) -> list[Choice]:
+        if step.kind is Kind.yes_no:
+            return [Choice("yes", ctx.tr.s(N_("Yes"))), Choice("no", ctx.tr.s(N_("No")))]
+        return step.choices(ctx) if step.choices else []
+
+    def fill(
+        self, ctx: Ctx, name: str, raw: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Text]]:
+        """Checks a submitted form with the very rules of the chat: the answers, and an error
+        per field in the person's language (empty when all is well)."""
+        dialog = self.dialogs[name]
+        answers: dict[str, Any] = {}
+        errors: dict[str, Text] = {}
+        ctx.answers = answers
+        for step in dialog.steps:
+            if not (step.in_flow and step.in_form) or not step.applies(ctx):
+                continue
+            value = raw.get(step.name)
+            if value in (None, "", []):
+                if step.optional:
+                    answers[step.name] = None
+                else:
+                    errors[step.name] = error_text(ctx.tr, InvalidInput("invalid.required"))
+                continue
+            try:
+                parsed = self._parse_submitted(ctx, step, value)
+                answers[step.name] = step.check(ctx, parsed) if step.check else parsed
+            except InvalidInput as error:
+                errors[step.name] = error_text(ctx.tr, error)
+        return answers, errors
+
+    def _parse_submitted(self, ctx: Ctx, step: Step, value: Any) -> Any:
+        """A form sends choices by value, not by label or number."""
+        if step.kind in (Kind.choice, Kind.multi):
+            known = {c.value for c in (step.choices(ctx) if step.choices else [])}
+            picked = list(dict.fromkeys(value if isinstance(value, list) else [value]))
+            if not set(picked) <= known:
+                raise InvalidInput("invalid.choice_text", field=step.name)
+            return picked if step.kind is Kind.multi else picked[0]
+        return self._parse(ctx, step, str(value))
 
     # -- helpers -----------------------------------------------------------------------------
 

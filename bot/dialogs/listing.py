@@ -232,6 +232,7 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
             choices=_duplicate_choices(kind),
             when=lambda ctx: bool(_duplicates(ctx, kind)),
             columns=1,
+            in_form=False,
         )
     )
     if need:

@@ -18,6 +18,7 @@ from core.people import (
     check_timezone,
     create_organisation,
     find_organisation_by_name,
+    platforms_of,
     register_stakeholder,
     search_organisations,
 )
@@ -288,11 +289,26 @@ def register_admin(ctx: Ctx, person_id: int) -> None:
     )
 
 
+def _platform_choices(ctx: Ctx) -> list[Choice]:
+    if ctx.person is None or ctx.person.id is None:
+        return []
+    return [Choice(str(p), str(p).title()) for p in platforms_of(ctx.session, ctx.person.id)]
+
+
 def _profile_steps() -> tuple[Step, ...]:
     return (
         NAME,
         LANGUAGE,
         TIMEZONE,
+        Step(
+            "preferred_platform",
+            N_("Where should notifications reach you?"),
+            Kind.choice,
+            label=N_("Notify me on"),
+            choices=_platform_choices,
+            when=lambda ctx: len(_platform_choices(ctx)) > 1,
+            optional=True,
+        ),
         Step(
             "share_contact",
             N_("When you and a partner both accept a match, may I share your handle with them?"),
@@ -310,6 +326,7 @@ def profile_answers(ctx: Ctx) -> dict[str, Any]:
         "language": person.language,
         "timezone": person.timezone,
         "share_contact": person.share_contact,
+        "preferred_platform": str(person.preferred_platform) if person.preferred_platform else None,
     }
 
 
@@ -319,7 +336,7 @@ def _save_profile(ctx: Ctx) -> list[Reply]:
     a = {**ctx.answers, "timezone": ctx.answers.get("timezone") or "UTC"}
     changes = {
         k: a[k]
-        for k in ("name", "language", "timezone", "share_contact")
+        for k in ("name", "language", "timezone", "share_contact", "preferred_platform")
         if getattr(person, k) != a[k]
     }
     for key, value in changes.items():

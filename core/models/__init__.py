@@ -15,7 +15,7 @@ from core.models.partnership import (
 )
 from core.models.records import AuditEvent, InboundReceipt, Notification, UsageEvent
 from core.models.reporting import IndicatorValue, ProgressReport
-from core.models.stakeholder import ChannelIdentity, Stakeholder, StakeholderRole
+from core.models.stakeholder import ChannelIdentity, LinkCode, Stakeholder, StakeholderRole
 
 __all__ = [
     "AuditEvent",
@@ -26,6 +26,7 @@ __all__ = [
     "InboundReceipt",
     "Indicator",
     "IndicatorValue",
+    "LinkCode",
     "Listing",
     "ListingArea",
     "Match",

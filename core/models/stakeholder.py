@@ -64,3 +64,16 @@ class ChannelIdentity(SQLModel, table=True):
     # Set when the platform says the person blocked the bot or no longer exists.
     unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LinkCode(SQLModel, table=True):
+    """A short one-time code shown on one platform and typed on another, to join a second
+    account (Slack, say) to the person behind the first (Telegram)."""
+
+    __tablename__ = "link_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True)
+    stakeholder_id: int = Field(foreign_key="stakeholder.id", index=True, ondelete="CASCADE")
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

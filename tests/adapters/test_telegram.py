@@ -336,11 +336,19 @@ async def test_images_and_files_go_through_send_photo_and_send_document(app, off
     chart.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     table = tmp_path / "needs.csv"
     table.write_text("id,title\n1,Kits\n")
-    await send_reply(app.bot, 7, Reply(markup("Gaps for **{area}**", area="<VA>"),
-                                       attachment=Attachment("gaps.png", chart, "image/png",
-                                                             is_image=True)))
-    await send_reply(app.bot, 7, Reply(Text.plain("Your export"),
-                                       attachment=Attachment("needs.csv", table, "text/csv")))
+    await send_reply(
+        app.bot,
+        7,
+        Reply(
+            markup("Gaps for **{area}**", area="<VA>"),
+            attachment=Attachment("gaps.png", chart, "image/png", is_image=True),
+        ),
+    )
+    await send_reply(
+        app.bot,
+        7,
+        Reply(Text.plain("Your export"), attachment=Attachment("needs.csv", table, "text/csv")),
+    )
     photo, document = offline.sent(7)
     assert photo.method == "sendPhoto" and photo.params["caption"] == "Gaps for <b>&lt;VA&gt;</b>"
     assert document.method == "sendDocument" and document.params["caption"] == "Your export"

@@ -19,7 +19,7 @@ PLACEHOLDER = re.compile(r"\{\w*\}")
 
 def source_messages() -> set[str]:
     found = set()
-    for package in ("bot", "core"):
+    for package in ("bot", "core", "adapters"):
         for _, _, message, _, _ in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords={"N_": None}
         ):

@@ -1,0 +1,66 @@
+"""The outbox channel for Slack: a direct message with chat.postMessage, files with
+files_upload_v2, and Slack's errors read as the dispatcher understands them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import messages
+from bot.messages import Reply
+from bot.outbox import Permanent, Recipient, Transient
+from core.models.enums import Platform
+
+GONE = {
+    "user_not_found",
+    "account_inactive",
+    "user_disabled",
+    "channel_not_found",
+    "is_archived",
+    "cannot_dm_bot",
+    "not_in_channel",
+}
+
+
+class SlackChannel:
+    platform = Platform.slack
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        after_delivery: Callable[[Recipient], Awaitable[None]] | None = None,
+    ) -> None:
+        self.client = client
+        self.after_delivery = after_delivery
+
+    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+        try:
+            for reply in replies:
+                await self._send(recipient, reply)
+        except SlackApiError as error:
+            code = error.response.get("error", "")
+            if error.response.status_code == 429:
+                wait = float(error.response.headers.get("Retry-After", 1))
+                raise Transient("Slack asked to slow down", retry_after=wait) from error
+            if code in GONE:
+                raise Permanent(code) from error
+            raise Transient(code or str(error)) from error
+        if self.after_delivery is not None:
+            await self.after_delivery(recipient)
+
+    async def _send(self, recipient: Recipient, reply: Reply) -> None:
+        attachment = reply.attachment
+        if attachment is not None:
+            opened = await self.client.conversations_open(users=recipient.user_id)
+            await self.client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                file=str(attachment.path),
+                filename=attachment.filename,
+                title=attachment.filename,
+                initial_comment=str(reply.text)[:3000],
+            )
+            return
+        for payload in messages([reply]):
+            await self.client.chat_postMessage(channel=recipient.user_id, **payload)

@@ -1,0 +1,178 @@
+"""Neutral replies and forms as typed Block Kit: mrkdwn with user text escaped, buttons whose
+value is the engine's token, and modals built from a dialog's form fields. Slack's limits are
+kept here: 3,000 characters a section, 50 blocks a message, 25 elements an actions block,
+75 characters a button, 100 options a select, 24 characters a modal title."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.dialogs.engine import FormField, Kind
+from bot.messages import Reply
+from bot.text import Span, Text
+
+SECTION_LIMIT = 3000
+BLOCK_LIMIT = 50
+FORM_PREFIX = "pb_form:"
+
+
+def escape(text: str) -> str:
+    """The three characters Slack's mrkdwn gives meaning to, escaped as Slack asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def span_mrkdwn(span: Span) -> str:
+    text = escape(span.text)
+    if span.link:
+        return f"<{span.link}|{text}>"
+    core = text.strip()
+    if not core or not (span.bold or span.italic):
+        return text
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    if span.bold:
+        core = f"*{core}*"
+    if span.italic:
+        core = f"_{core}_"
+    return f"{lead}{core}{trail}"
+
+
+def to_mrkdwn(text: Text) -> str:
+    """Neighbouring spans of one style are joined first: `*a* *b*` reads well, `*a**b*`
+    does not."""
+    merged: list[Span] = []
+    for span in text.spans:
+        last = merged[-1] if merged else None
+        if last and (last.bold, last.italic, last.link) == (span.bold, span.italic, span.link):
+            merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.link)
+        else:
+            merged.append(span)
+    return "".join(span_mrkdwn(span) for span in merged)
+
+
+def sections(text: Text) -> list[SectionBlock]:
+    """One section per 3,000 characters, cut between lines where possible."""
+    body = to_mrkdwn(text) or " "
+    blocks = []
+    while body:
+        if len(body) <= SECTION_LIMIT:
+            cut = len(body)
+        else:
+            cut = body.rfind("\n", 0, SECTION_LIMIT) + 1 or SECTION_LIMIT
+        blocks.append(SectionBlock(text={"type": "mrkdwn", "text": body[:cut]}))
+        body = body[cut:]
+    return blocks
+
+
+def reply_blocks(reply: Reply, *, start: int = 0) -> list[Block]:
+    blocks: list[Block] = list(sections(reply.text))
+    index = start
+    for row in reply.buttons:
+        elements = []
+        for button in row:
+            elements.append(
+                ButtonElement(
+                    text=PlainTextObject(text=button.label[:75]),
+                    action_id=f"pb{index}",
+                    value=button.action,
+                )
+            )
+            index += 1
+        for chunk in range(0, len(elements), 25):
+            blocks.append(ActionsBlock(elements=elements[chunk : chunk + 25]))
+    return blocks
+
+
+def messages(replies: list[Reply]) -> list[dict[str, Any]]:
+    """chat.postMessage payloads: the blocks of each reply, never over 50 a message."""
+    payloads = []
+    for reply in replies:
+        blocks = reply_blocks(reply)
+        for chunk in range(0, len(blocks), BLOCK_LIMIT):
+            part = blocks[chunk : chunk + BLOCK_LIMIT]
+            payloads.append(
+                {
+                    "text": str(reply.text)[:3000] or " ",
+                    "blocks": [block.to_dict() for block in part],
+                }
+            )
+    return payloads
+
+
+def home_view(replies: list[Reply]) -> View:
+    blocks: list[Block] = []
+    start = 0
+    for reply in replies:
+        blocks += reply_blocks(reply, start=start)
+        start += len(reply.all_buttons)
+    return View(type="home", blocks=blocks[:100])
+
+
+def form_view(name: str, title: str, fields: list[FormField], submit: str, close: str) -> View:
+    return View(
+        type="modal",
+        callback_id=f"{FORM_PREFIX}{name}",
+        title=PlainTextObject(text=title[:24] or "Partnerbot"),
+        submit=PlainTextObject(text=submit[:24]),
+        close=PlainTextObject(text=close[:24]),
+        blocks=[_input(field) for field in fields],
+    )
+
+
+def _input(field: FormField) -> InputBlock:
+    return InputBlock(
+        block_id=field.name,
+        label=PlainTextObject(text=field.label[:2000]),
+        hint=PlainTextObject(text=field.hint[:2000]) if field.hint != field.label else None,
+        optional=field.optional,
+        element=_element(field),
+    )
+
+
+def _element(field: FormField) -> Any:
+    options = [Option(value=c.value, label=c.label[:75]) for c in field.choices][:100]
+    if field.kind is Kind.choice:
+        return StaticSelectElement(action_id="value", options=options)
+    if field.kind is Kind.multi:
+        if len(options) <= 10:
+            return CheckboxesElement(action_id="value", options=options)
+        return StaticMultiSelectElement(action_id="value", options=options)
+    if field.kind is Kind.date:
+        return DatePickerElement(action_id="value")
+    if field.kind is Kind.yes_no:
+        return RadioButtonsElement(action_id="value", options=options)
+    return PlainTextInputElement(action_id="value", multiline=field.multiline)
+
+
+def submitted(view: dict[str, Any]) -> dict[str, Any]:
+    """A modal's values by field name, whatever the element that holds each."""
+    values: dict[str, Any] = {}
+    for block_id, elements in view.get("state", {}).get("values", {}).items():
+        element = elements.get("value", {})
+        kind = element.get("type")
+        if kind in ("static_select", "radio_buttons"):
+            option = element.get("selected_option")
+            values[block_id] = option["value"] if option else None
+        elif kind in ("multi_static_select", "checkboxes"):
+            values[block_id] = [o["value"] for o in element.get("selected_options") or []]
+        elif kind == "datepicker":
+            values[block_id] = element.get("selected_date")
+        else:
+            values[block_id] = element.get("value")
+    return values

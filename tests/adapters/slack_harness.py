@@ -1,0 +1,193 @@
+"""Signed Slack requests into Bolt's real dispatch, through our web endpoint, with the Web
+API answered by a local server."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+from tests.adapters.fake_slack_api import FakeSlackApi
+
+SECRET = "slack-signing-secret-for-tests"
+PATH = "/slack/events"
+
+
+class SlackClient:
+    """Slack's side of the conversation for one workspace."""
+
+    def __init__(self, http: httpx.AsyncClient, api: FakeSlackApi, team: str = "T1") -> None:
+        self.http, self.api, self.team = http, api, team
+        self._events = itertools.count(1)
+
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        return await self.http.post(
+            PATH,
+            content=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": signature,
+                **(headers or {}),
+            },
+        )
+
+    async def command(self, user: str, text: str, **kw: Any) -> httpx.Response:
+        body = urlencode(
+            {
+                "command": "/partners",
+                "text": text,
+                "team_id": self.team,
+                "user_id": user,
+                "user_name": user.lower(),
+                "channel_id": "C1",
+                "trigger_id": f"trig-{user}",
+                "response_url": "https://hooks.invalid/response",
+            }
+        )
+        return await self.post(body, "application/x-www-form-urlencoded", **kw)
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": self.team,
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._events)}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+
+    async def event(
+        self, event: dict[str, Any], event_id: str | None = None, **kw: Any
+    ) -> httpx.Response:
+        return await self.post(self.event_body(event, event_id), "application/json", **kw)
+
+    async def dm(self, user: str, text: str) -> httpx.Response:
+        return await self.event(
+            {
+                "type": "message",
+                "channel_type": "im",
+                "user": user,
+                "channel": f"D{user}",
+                "text": text,
+                "ts": f"{time.time()}",
+            }
+        )
+
+    async def interact(self, payload: dict[str, Any], **kw: Any) -> httpx.Response:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded", **kw)
+
+    async def click(self, user: str, value: str, *, on_home: bool = False) -> httpx.Response:
+        container = (
+            {"type": "view", "view_id": "VH"}
+            if on_home
+            else {"type": "message", "message_ts": "1.2", "channel_id": f"D{user}"}
+        )
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": self.team},
+                "api_app_id": "A1",
+                "user": {"id": user, "username": user.lower(), "team_id": self.team},
+                "channel": {"id": f"D{user}"},
+                "container": container,
+                "trigger_id": "trig",
+                "token": "legacy",
+                "actions": [
+                    {
+                        "action_id": "pb0",
+                        "block_id": "b",
+                        "type": "button",
+                        "value": value,
+                        "action_ts": f"{time.time()}",
+                    }
+                ],
+            }
+        )
+
+    async def submit(self, user: str, form: str, values: dict[str, Any]) -> httpx.Response:
+        state = {name: {"value": element} for name, element in values.items()}
+        return await self.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": self.team},
+                "api_app_id": "A1",
+                "user": {"id": user, "username": user.lower(), "team_id": self.team},
+                "token": "legacy",
+                "trigger_id": "trig",
+                "view": {
+                    "id": "V1",
+                    "type": "modal",
+                    "callback_id": f"pb_form:{form}",
+                    "private_metadata": "",
+                    "hash": "h",
+                    "state": {"values": state},
+                },
+            }
+        )
+
+    def button(self, label: str) -> str:
+        for params in reversed(self.api.named("chat.postMessage") + self.api.named("chat.update")):
+            for block in params.get("blocks") or []:
+                for element in block.get("elements", []):
+                    if element.get("type") == "button" and label in element["text"]["text"]:
+                        return element["value"]
+        raise AssertionError(f"no button {label!r}")
+
+    async def tap(self, user: str, label: str) -> None:
+        value = self.button(label)
+        self.api.clear()
+        await self.click(user, value)
+        await settle(self.api)
+
+    async def say(self, user: str, text: str) -> None:
+        self.api.clear()
+        await self.dm(user, text)
+        await settle(self.api)
+
+
+async def settle(api: FakeSlackApi, method: str = "views.publish", timeout: float = 5.0) -> None:
+    """Waits for the work Bolt does after the ack: a reply ends with the Home re-published."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if api.named(method):
+            await asyncio.sleep(0.01)
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no {method} call within {timeout}s: {[m for m, _ in api.calls]}")
+
+
+def select(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def checks(*values: str) -> dict[str, Any]:
+    return {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}
+
+
+def typed(text: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": text}
+
+
+def date(day: str | None) -> dict[str, Any]:
+    return {"type": "datepicker", "selected_date": day}
