@@ -29,7 +29,9 @@ class FakeSlackApi:
                     params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 else:
                     params = {"bytes": len(raw)}
-                method = self.path.rsplit("/", 1)[-1]
+                path, _, query = self.path.partition("?")
+                params.update({k: v[0] for k, v in parse_qs(query).items()})
+                method = path.rsplit("/", 1)[-1]
                 status, body, headers = api.answer(method, params)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -346,3 +346,47 @@ def test_user_text_is_escaped_for_mrkdwn_and_sections_stay_under_the_limit() -> 
         e for p in payloads for b in p["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
     assert len(buttons) == 80 and len({(b["action_id"]) for b in buttons}) == 80
+
+
+async def test_the_slack_channel_uploads_files_and_honours_429(tmp_path) -> None:
+    from adapters.slack.channel import SlackChannel
+    from bot.messages import Attachment, Reply
+    from bot.outbox import Recipient, Transient
+    from bot.text import Text
+
+    recipient = Recipient(
+        stakeholder_id=1,
+        identity_id=1,
+        platform=Platform.slack,
+        workspace="T1",
+        user_id="U1",
+        chat_id="U1",
+        language="en",
+    )
+    chart = tmp_path / "gaps.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    with FakeSlackApi() as api:
+        channel = SlackChannel(web(api))
+        await channel.deliver(
+            recipient,
+            [
+                Reply(
+                    Text.plain("Gaps"),
+                    attachment=Attachment("gaps.png", chart, "image/png", is_image=True),
+                )
+            ],
+        )
+        methods = [m for m, _ in api.calls]
+        assert methods[0] == "conversations.open"
+        assert "files.getUploadURLExternal" in methods and "files.completeUploadExternal" in methods
+        api.failures["chat.postMessage"] = [
+            (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "7"})
+        ]
+        with pytest.raises(Transient) as caught:
+            await channel.deliver(recipient, [Reply(Text.plain("Hello"))])
+        assert caught.value.retry_after == 7
+        api.failures["chat.postMessage"] = [(200, {"ok": False, "error": "account_inactive"}, {})]
+        from bot.outbox import Permanent
+
+        with pytest.raises(Permanent):
+            await channel.deliver(recipient, [Reply(Text.plain("Hello"))])
