@@ -17,6 +17,7 @@ from typing import Any
 from bot.chatbot import ChatBot
 from bot.migrate import upgrade
 from bot.outbox import Channel, Dispatcher
+from bot.scheduler import Sweeper, start_scheduler
 from bot.settings import Settings
 from core.storage import Database
 from core.vocabularies import Vocabularies, default_vocabularies, load_vocabularies
@@ -49,6 +50,7 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
 def run_console(app: App, user: str) -> int:
     from adapters.console import ConsoleChat
 
+    Sweeper(app.db).run()  # reminders due now show up in this chat too
     return ConsoleChat(app.chatbot(), user, sys.stdin, sys.stdout).run()
 
 
@@ -78,6 +80,8 @@ async def run_platforms(app: App) -> None:
         if surfaces.routes:
             await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
         dispatcher = Dispatcher(app.db, app.vocab, surfaces.channels)
+        scheduler = start_scheduler(Sweeper(app.db))
+        stack.callback(scheduler.shutdown, wait=False)
         log.info("Partnerbot runs on %s", ", ".join(str(c.platform) for c in surfaces.channels))
         await dispatcher.run_forever(stop)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -15,7 +16,9 @@ from bot.actions import CommandAction, DialogAction, parse_token
 from bot.dialogs.engine import Ctx, DialogEngine, FormField
 from bot.dialogs.listing import answers_from_view, home_country, listing_dialogs
 from bot.dialogs.matches import accept, list_matches, match_details, match_dialogs
+from bot.dialogs.partnership import overview, partnership_dialogs
 from bot.dialogs.people import people_dialogs, profile_answers
+from bot.dialogs.report import report_answers, report_dialogs
 from bot.dialogs.search import search_dialogs
 from bot.errors import GENERIC, error_text
 from bot.home import home_view
@@ -37,6 +40,13 @@ from core.listings import (
 from core.matchmaking import get_match
 from core.models import Conversation, InboundReceipt, Stakeholder
 from core.models.enums import ListingStatus, Role
+from core.partnerships import (
+    PartnershipView,
+    can_manage,
+    confirm,
+    get_partnership,
+    partnerships_for,
+)
 from core.people import (
     Actor,
     create_link_code,
@@ -45,6 +55,7 @@ from core.people import (
     platforms_of,
     redeem_link_code,
 )
+from core.reporting import approve_report, due_reports
 from core.storage import Database, insert_or_ignore
 from core.usage import record_usage
 from core.vocabularies import Vocabularies
@@ -64,13 +75,27 @@ class Command:
 
 
 class ChatBot:
-    def __init__(self, db: Database, vocab: Vocabularies, settings: Any = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        vocab: Vocabularies,
+        settings: Any = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.db = db
+        self.clock = clock
         self.vocab = vocab
         self.settings = settings
         self.default_language = getattr(settings, "default_language", "en")
         self.engine = DialogEngine(
-            [*people_dialogs(), *listing_dialogs(), *search_dialogs(), *match_dialogs()],
+            [
+                *people_dialogs(),
+                *listing_dialogs(),
+                *search_dialogs(),
+                *match_dialogs(),
+                *partnership_dialogs(),
+                *report_dialogs(),
+            ],
             on_saved=lambda ctx, name: self._usage(ctx, "dialog", name),
         )
         self.commands = {command.name: command for command in COMMANDS}
@@ -141,6 +166,7 @@ class ChatBot:
             person=person,
             actor=actor,
             settings=self.settings,
+            clock=self.clock,
         )
         conv = self.engine.current(ctx)
         ctx.tr = Tr(self._language(person, conv, sender.language_hint))
@@ -478,6 +504,123 @@ def _link(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
     ]
 
 
+def _partnerships(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    bot._usage(ctx, "info", "partnerships")
+    found = partnerships_for(ctx.session, ctx.actor)
+    if not found:
+        return [
+            Reply(
+                ctx.tr(
+                    N_(
+                        "No partnerships yet. They start when both sides accept a "
+                        "match (see /matches)."
+                    )
+                )
+            )
+        ]
+    return [overview(ctx.tr, get_partnership(ctx.session, p.id or 0)) for p in found[:10]]
+
+
+def _partnership(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    if args.strip().lower() == "new":
+        if not ctx.actor.is_coordinator:
+            raise DomainError("denied.coordinator_only")
+        return bot.start_dialog(ctx, conv, "partnership_new")
+    view = _partnership_of(ctx, args)
+    return [overview(ctx.tr, view)]
+
+
+def _partnership_of(ctx: Ctx, args: str) -> PartnershipView:
+    view = get_partnership(ctx.session, _number(args, "not_found.partnership"))
+    if ctx.actor is None or not can_manage(ctx.actor, view):
+        raise DomainError("denied.not_partner")
+    return view
+
+
+def _part(name: str) -> Handler:
+    def handler(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+        view = _partnership_of(ctx, args)
+        return bot.start_dialog(ctx, conv, name, context={"partnership_id": view.partnership.id})
+
+    return handler
+
+
+def _confirm_partnership(
+    bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str
+) -> list[Reply]:
+    assert ctx.actor is not None
+    partnership_id = _number(args, "not_found.partnership")
+    try:
+        with ctx.session.begin_nested():
+            confirm(ctx.session, ctx.actor, partnership_id, now=ctx.now())
+    except DomainError as error:  # say why, and show what is still missing
+        return [
+            Reply(error_text(ctx.tr, error)),
+            overview(ctx.tr, _partnership_of(ctx, str(partnership_id))),
+        ]
+    return [overview(ctx.tr, get_partnership(ctx.session, partnership_id))]
+
+
+def _report(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    due = due_reports(ctx.session, ctx.actor, ctx.now().date())
+    if args:
+        wanted = _number(args, "not_found.partnership")
+        due = [d for d in due if d.partnership.id == wanted]
+        if not due:
+            return [Reply(ctx.tr(N_("No report is due for this partnership now.")))]
+    if not due:
+        return [Reply(ctx.tr(N_("No report is due now. I will remind you before the next one.")))]
+    if len(due) > 1:
+        buttons = tuple(
+            (
+                Button(
+                    f"{d.partnership.title[:40]} · {ctx.tr.date(d.due)}",
+                    f"c:report:{d.partnership.id}",
+                ),
+            )
+            for d in due[:10]
+        )
+        return [Reply(ctx.tr(N_("Which partnership do you report on?")), buttons)]
+    chosen = due[0]
+    context = {"partnership_id": chosen.partnership.id, "due": chosen.due.isoformat()}
+    if chosen.returned is not None:
+        note = Reply(
+            ctx.tr(
+                N_("The coordinator asked for a revision: {comment}"),
+                comment=chosen.returned.review_comment or "",
+            )
+        )
+        return [
+            note,
+            *bot.start_dialog(
+                ctx,
+                conv,
+                "report",
+                context=context,
+                answers=report_answers(ctx, chosen.returned),
+                at_summary=True,
+            ),
+        ]
+    return bot.start_dialog(ctx, conv, "report", context=context)
+
+
+def _approve(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    approve_report(ctx.session, ctx.actor, _number(args, "not_found.report"))
+    return [Reply(ctx.tr(N_("Approved; the partner is told.")))]
+
+
+def _return(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    report_id = _number(args, "not_found.report")
+    assert ctx.actor is not None
+    if not ctx.actor.is_coordinator:
+        raise DomainError("denied.coordinator_only")
+    return bot.start_dialog(ctx, conv, "return_report", context={"report_id": report_id})
+
+
 def _language_command(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return bot.start_dialog(ctx, conv, "language")
 
@@ -489,6 +632,8 @@ COMMANDS = (
     Command("mine", N_("your listings: edit, withdraw, confirm still current"), _mine),
     Command("search", N_("find needs or offers"), _dialog("search")),
     Command("matches", N_("matches for your listings: accept or decline"), _matches),
+    Command("partnerships", N_("your partnerships and their status"), _partnerships),
+    Command("report", N_("report progress on a partnership"), _report),
     Command("profile", N_("your name, language, time zone and sharing"), _profile),
     Command("language", N_("change the language"), _language_command),
     Command(
@@ -506,4 +651,12 @@ COMMANDS = (
     Command("match", "", _match),
     Command("accept", "", _accept),
     Command("decline", "", _decline),
+    Command("partnership", "", _partnership),
+    Command("pship_resp", "", _part("responsibilities")),
+    Command("pship_obj", "", _part("objective")),
+    Command("pship_commit", "", _part("commitment")),
+    Command("pship_sched", "", _part("schedule")),
+    Command("pship_confirm", "", _confirm_partnership),
+    Command("approve", "", _approve),
+    Command("return", "", _return),
 )

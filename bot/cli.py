@@ -7,6 +7,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from sqlmodel import select
+
 from bot import __version__
 from bot.app import App, build_app, run_console, run_platforms
 from bot.logs import configure_logging
@@ -38,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load sample data")
     seed.add_argument("--demo", action="store_true", required=True, help="the invented demo")
+
+    remind = sub.add_parser("remind", help="run the reminder sweep once")
+    remind.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent now, and change nothing"
+    )
 
     search = sub.add_parser("search", help="search open needs and offers")
     search.add_argument("--kind", choices=["need", "offer"])
@@ -128,4 +135,32 @@ def _run(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"seed": _seed, "search": _search, "run": _run, "chat": _chat}
+def _remind(app: App, args: argparse.Namespace) -> int:
+    from bot.scheduler import Sweeper
+    from core.clock import utcnow
+    from core.models import Stakeholder
+    from core.reminders import what_is_planned
+
+    if not args.dry_run:
+        result = Sweeper(app.db).run()
+        print(f"partnerbot: {result.written} notices written, {result.expired} listings expired")
+        return 0
+    now = utcnow()
+    with app.db.read() as session:
+        planned = what_is_planned(session, now)
+        names = {p.id: p.name for p in session.exec(select(Stakeholder))}
+    new = [p for p, fresh in planned if fresh]
+    for item in new:
+        when = "now" if item.not_before <= now else f"at {item.not_before:%Y-%m-%d %H:%M} UTC"
+        print(f"{item.kind:18} to {names.get(item.stakeholder_id, '?'):24} {when:24} {item.key}")
+    print(f"{len(new)} notices would be sent ({len(planned) - len(new)} already sent)")
+    return 0
+
+
+_COMMANDS = {
+    "seed": _seed,
+    "search": _search,
+    "run": _run,
+    "chat": _chat,
+    "remind": _remind,
+}

@@ -70,6 +70,33 @@ MESSAGES: dict[str, str] = {
     "denied.not_party": N_("Only the two organisations of a match can answer it."),
     "not_found.match": N_("I could not find that match."),
     "conflict.match_closed": N_("This match has already been answered."),
+    "denied.not_partner": N_(
+        "Only the partners of this partnership and its coordinator can do that."
+    ),
+    "not_found.partnership": N_("I could not find that partnership."),
+    "not_found.report": N_("I could not find that report."),
+    "not_found.organisation": N_("I could not find that organisation."),
+    "conflict.partnership_closed": N_("This partnership is closed."),
+    "conflict.partnership_not_draft": N_("This partnership is already confirmed."),
+    "conflict.partnership_incomplete": N_(
+        "Before confirming, add at least one objective with "
+        "its indicator, and the reporting schedule."
+    ),
+    "conflict.partnership_not_active": N_(
+        "This partnership is not active yet: every partner must confirm it first."
+    ),
+    "conflict.report_period": N_("That reporting period is not open."),
+    "conflict.report_sent": N_("This report was already sent."),
+    "conflict.report_reviewed": N_("This report was already reviewed."),
+    "invalid.two_partners": N_("A partnership needs at least two different organisations."),
+    "invalid.organisation_unknown": N_(
+        "I do not know the organisation “{name}”: check the "
+        "spelling, or ask them to register first."
+    ),
+    "invalid.years": N_("Please give a year like 2027, or two like 2027-2029."),
+    "invalid.breakdown": N_(
+        "I could not read “{value}”: write it like “women 12, men 8” or “0-17 5, 18-59 9, 60+ 2”."
+    ),
     "not_found.stakeholder": N_("I could not find that person."),
     "not_found.listing": N_("I could not find that listing: it may have been removed."),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),

@@ -3,6 +3,7 @@ when delivered, from the current state of the records, so a notice never shows s
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -14,8 +15,9 @@ from bot.views import listing_card, reasons_text
 from core.errors import NotFound
 from core.listings import get_listing
 from core.matchmaking import get_match
-from core.models import Notification, Organisation
-from core.models.enums import MatchStatus
+from core.models import Notification, Organisation, Partnership, ProgressReport
+from core.models.enums import MatchStatus, ReportStatus
+from core.reminders import digest_rows
 from core.vocabularies import Vocabularies
 
 
@@ -136,10 +138,180 @@ def _accepted(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) 
     return [Reply(Text.join(lines))]
 
 
+def _partnership_title(session: Session, partnership_id: int) -> str:
+    partnership = session.get(Partnership, partnership_id)
+    if partnership is None:
+        raise NotFound("not_found.partnership")
+    return partnership.title
+
+
+def _reminder(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    title = _partnership_title(session, p["partnership_id"])
+    due = tr.date(date.fromisoformat(p["due"]))
+    if p["stage"] == "due":
+        text = tr(
+            N_("**Your progress report on {title} is due today ({due}).** It takes a few minutes."),
+            title=title,
+            due=due,
+        )
+    else:
+        text = tr(
+            N_("**Reminder:** your progress report on {title} is due on {due}."),
+            title=title,
+            due=due,
+        )
+    return [Reply(text, ((Button(tr.s(N_("Report now")), f"c:report:{p['partnership_id']}"),),))]
+
+
+def _escalation(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    title = _partnership_title(session, p["partnership_id"])
+    text = tr(
+        N_("**Overdue:** the report on {title}, due {due}, is {days} days late."),
+        title=title,
+        due=tr.date(date.fromisoformat(p["due"])),
+        days=p["days"],
+    )
+    return [
+        Reply(
+            text,
+            ((Button(tr.s(N_("See the partnership")), f"c:partnership:{p['partnership_id']}"),),),
+        )
+    ]
+
+
+def _digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    rows = digest_rows(session, p.get("coordinator_id"))
+    lines = [tr(N_("**Weekly digest** ({week})"), week=p["week"])]
+    if not rows:
+        lines.append(tr(N_("No active partnerships to follow.")))
+    for title, due, light in rows:
+        lines.append(
+            Text.plain(f"{LIGHTS[light]} {title} — ")
+            + tr(N_("next report {date}"), date=tr.date(due))
+        )
+    return [Reply(Text.join(lines))]
+
+
+LIGHTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
+
+
+def _stale(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    view = get_listing(session, p["listing_id"])
+    lid = p["listing_id"]
+    text = tr(
+        N_("**Is this still current?** It was last confirmed on {date}."),
+        date=tr.date(date.fromisoformat(p["since"])),
+    )
+    buttons = (
+        (
+            Button(tr.s(N_("✔ Still current")), f"c:keep:{lid}"),
+            Button(tr.s(N_("✎ Edit")), f"c:edit:{lid}"),
+            Button(tr.s(N_("✖ Close it")), f"c:withdraw:{lid}"),
+        ),
+    )
+    return [Reply(Text.join([text, listing_card(tr, vocab, view)]), buttons)]
+
+
+def _expired(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    view = get_listing(session, p["listing_id"])
+    text = tr(
+        N_(
+            "Nobody confirmed this listing for 120 days, so it has expired. If it is "
+            "still current, tap the button to bring it back."
+        )
+    )
+    return [
+        Reply(
+            Text.join([text, listing_card(tr, vocab, view)]),
+            ((Button(tr.s(N_("✔ Still current")), f"c:keep:{p['listing_id']}"),),),
+        )
+    ]
+
+
+def _partnership_event(template: str):
+    def render(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+        title = _partnership_title(session, p["partnership_id"])
+        return [
+            Reply(
+                tr(template, title=title),
+                (
+                    (
+                        Button(
+                            tr.s(N_("See the partnership")), f"c:partnership:{p['partnership_id']}"
+                        ),
+                    ),
+                ),
+            )
+        ]
+
+    return render
+
+
+def _report_submitted(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    report = session.get(ProgressReport, p["report_id"])
+    if report is None:
+        raise NotFound("not_found.report")
+    title = _partnership_title(session, report.partnership_id)
+    lines = [
+        tr(
+            N_("**New progress report** on {title}, period to {due}:"),
+            title=title,
+            due=tr.date(report.period_end),
+        )
+    ]
+    if report.late:
+        lines.append(tr(N_("(sent late)")))
+    lines.append(Text.plain(report.narrative))
+    if report.challenges:
+        lines.append(tr(N_("Challenges: {text}"), text=report.challenges))
+    if report.help_needed:
+        lines.append(tr(N_("Help needed: {text}"), text=report.help_needed))
+    buttons = ()
+    if report.status == ReportStatus.submitted:
+        buttons = (
+            (
+                Button(tr.s(N_("✔ Approve")), f"c:approve:{report.id}"),
+                Button(tr.s(N_("↩ Return for revision")), f"c:return:{report.id}"),
+            ),
+        )
+    return [Reply(Text.join(lines), buttons)]
+
+
+def _report_reviewed(template: str, revise: bool):
+    def render(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+        report = session.get(ProgressReport, p["report_id"])
+        if report is None:
+            raise NotFound("not_found.report")
+        title = _partnership_title(session, report.partnership_id)
+        text = tr(template, title=title, comment=report.review_comment or "")
+        buttons = ((Button(tr.s(N_("Revise the report")), f"c:report:{report.partnership_id}"),),)
+        return [Reply(text, buttons if revise else ())]
+
+    return render
+
+
 _RENDERERS = {
     "role_request": _role_request,
     "match_proposed": _proposed,
     "match_accepted_by_other": _accepted_by_other,
     "match_declined": _declined,
     "match_accepted": _accepted,
+    "report_reminder": _reminder,
+    "report_escalation": _escalation,
+    "digest": _digest,
+    "listing_stale": _stale,
+    "listing_expired": _expired,
+    "partnership_active": _partnership_event(
+        N_("**{title}** is now active: every partner confirmed. Reports follow the schedule.")
+    ),
+    "partnership_confirm": _partnership_event(
+        N_("A partner confirmed **{title}**; your confirmation is awaited.")
+    ),
+    "report_submitted": _report_submitted,
+    "report_approved": _report_reviewed(N_("Your report on **{title}** was approved."), False),
+    "report_returned": _report_reviewed(
+        N_("Your report on **{title}** was returned for revision: {comment}"), True
+    ),
 }

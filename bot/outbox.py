@@ -90,36 +90,36 @@ DEFAULT_LIMITS = {
 
 
 class Pace:
-    """A token bucket for the platform and a minimum gap per chat."""
+    """An even pace for a platform (one message every 1/rate seconds, so no second ever
+    holds more than the platform allows, where a token bucket would let a burst through)
+    and a minimum gap per chat."""
 
     def __init__(self, limits: Limits, clock: Callable[[], float] | None = None) -> None:
         self.limits = limits
         self._clock = clock or asyncio.get_running_loop().time
-        self._tokens = limits.per_second
-        self._stamp = self._clock()
+        # A hair slower than the limit: timers wake a little late or early, and two sends
+        # drawn together must still fit in the platform's window.
+        self._gap = 1.03 / limits.per_second
+        self._next = 0.0
         self._last: dict[str, float] = {}
         self._lock = asyncio.Lock()
         self.blocked_until = 0.0  # a platform-wide Retry-After
 
     async def wait(self, chat_key: str) -> None:
+        """Reserves the next free slot for this chat, then sleeps until it, outside the lock:
+        a chat waiting for its own gap does not hold up the others."""
         async with self._lock:
-            while True:
-                now = self._clock()
-                self._tokens = min(
-                    self.limits.per_second,
-                    self._tokens + (now - self._stamp) * self.limits.per_second,
-                )
-                self._stamp = now
-                delay = max(
-                    self.blocked_until - now,
-                    self._last.get(chat_key, -1e9) + self.limits.per_chat_interval - now,
-                    (1 - self._tokens) / self.limits.per_second if self._tokens < 1 else 0,
-                )
-                if delay <= 0:
-                    self._tokens -= 1
-                    self._last[chat_key] = now
-                    return
-                await asyncio.sleep(delay)
+            now = self._clock()
+            slot = max(
+                now,
+                self._next,
+                self.blocked_until,
+                self._last.get(chat_key, -1e9) + self.limits.per_chat_interval,
+            )
+            self._next = slot + self._gap
+            self._last[chat_key] = slot
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 @dataclass

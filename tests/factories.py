@@ -72,3 +72,64 @@ def offer(**changes: Any) -> ListingDraft:
         available_until=in_a_year(),
     )
     return ListingDraft(**{**values, **changes})
+
+
+def active_partnership(
+    session: Session,
+    vocab: Vocabularies,
+    *,
+    first_due: date,
+    frequency: str = "quarterly",
+    timezones: tuple[str, str] = ("UTC", "UTC"),
+    coordinator: Actor | None = None,
+) -> tuple[int, Actor, Actor]:
+    """Two partners, one objective with its indicator, a schedule, both confirmed."""
+    from core.models import Stakeholder
+    from core.models.enums import Frequency
+    from core.partnerships import (
+        add_objective,
+        confirm,
+        create_partnership,
+        set_responsibilities,
+        set_schedule,
+    )
+
+    field_contact = person(session, vocab, country="KH")
+    donor = person(session, vocab, roles=(Role.donor,), country="NO")
+    for actor, zone in zip((field_contact, donor), timezones, strict=True):
+        someone = session.get(Stakeholder, actor.id)
+        assert someone is not None
+        someone.timezone = zone
+    boss = coordinator or person(session, vocab, roles=(Role.coordinator,), country="CH")
+    partnership = create_partnership(
+        session,
+        boss,
+        title=f"Partnership {next(_counter)}",
+        organisation_ids=[field_contact.organisation_id, donor.organisation_id],
+    )
+    assert partnership.id is not None
+    for actor in (field_contact, donor):
+        set_responsibilities(session, actor, partnership.id, "Our part of the work")
+    add_objective(
+        session,
+        field_contact,
+        partnership.id,
+        title="Clear the north",
+        deadline=first_due + timedelta(days=400),
+        target="1.2 km²",
+        indicator="Area released",
+        unit="km²",
+        baseline="0",
+        indicator_target="1.2",
+    )
+    set_schedule(
+        session,
+        field_contact,
+        partnership.id,
+        frequency=Frequency(frequency),
+        first_due=first_due,
+        coordinator_id=boss.id,
+    )
+    confirm(session, field_contact, partnership.id)
+    confirm(session, donor, partnership.id)
+    return partnership.id, field_contact, donor

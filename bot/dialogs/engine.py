@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -72,6 +72,10 @@ class Ctx:
     settings: Any = None
     follow_up: tuple[str, dict[str, Any]] | None = None  # a dialog to start after this one
     token: Callable[..., str] = field(default=lambda op, arg="": "")  # buttons of this dialog
+    clock: Callable[[], datetime] = utcnow  # moved by simulations and tests
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def answer(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)
@@ -134,6 +138,12 @@ class Dialog:
     # A dialog whose result stays on screen with buttons of its own (search results paging):
     # the conversation is kept in "results" mode and its buttons go to on_result.
     on_result: Callable[[Ctx, str, str], list[Reply]] | None = None
+    # Steps that depend on the record at hand (one question per indicator of a report):
+    # built from the conversation's context each time the dialog is loaded.
+    build: Callable[[Ctx], tuple[Step, ...]] | None = None
+
+    def for_context(self, ctx: Ctx) -> Dialog:
+        return replace(self, steps=self.build(ctx)) if self.build else self
 
     def step(self, name: str | None) -> Step | None:
         return next((s for s in self.steps if s.name == name), None)
@@ -547,7 +557,7 @@ class DialogEngine:
         """The dialog's questions as fields of one form. A field that depends on another
         (a country, once "in another country" is chosen) is optional on the form and
         required, when it applies, on submission."""
-        dialog = self.dialogs[name]
+        dialog = self.dialogs[name].for_context(ctx)
         ctx.answers = dict(answers or {})
         fields = []
         for step in dialog.steps:
@@ -583,7 +593,7 @@ class DialogEngine:
     ) -> tuple[dict[str, Any], dict[str, Text]]:
         """Checks a submitted form with the very rules of the chat: the answers, and an error
         per field in the person's language (empty when all is well)."""
-        dialog = self.dialogs[name]
+        dialog = self.dialogs[name].for_context(ctx)
         answers: dict[str, Any] = {}
         errors: dict[str, Text] = {}
         ctx.answers = answers
@@ -618,7 +628,7 @@ class DialogEngine:
 
     def _load(self, ctx: Ctx, conv: Conversation) -> Dialog:
         ctx.answers, ctx.context = conv.answers, conv.context
-        return self.dialogs[conv.dialog]
+        return self.dialogs[conv.dialog].for_context(ctx)
 
     @staticmethod
     def _bump(conv: Conversation, *, mode: Mode | None = None, step: str | None = "") -> None:

@@ -29,3 +29,8 @@ def test_the_matching_benchmark_runs(pg_server) -> None:
     lines = [line for line in out.splitlines() if "indexed top-10" in line]
     assert [line.split()[0] for line in lines] == ["sqlite", "postgresql"]
     assert all("faster" in line for line in lines)
+
+
+def test_the_reminders_benchmark_runs() -> None:
+    out = run_benchmark("benchmarks.reminders", "--sizes", "200", "--fanout", "40")
+    assert "sweep" in out and "fan-out" in out and "answered 429" in out

@@ -78,3 +78,25 @@ def test_the_token_never_reaches_the_output(tmp_path: Path) -> None:
     token = "999999:SECRET-token-value"
     result = run(tmp_path, "search", PARTNERBOT_TELEGRAM_TOKEN=token, PARTNERBOT_LOG_LEVEL="DEBUG")
     assert token not in result.stdout + result.stderr
+
+
+def test_remind_dry_run_prints_and_changes_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    run(tmp_path, "seed", "--demo")
+    database = tmp_path / "partnerbot.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "UPDATE listing SET last_confirmed_at = '2020-01-01 00:00:00' WHERE id = 1"
+        )
+        before = connection.execute("SELECT count(*) FROM notification").fetchone()[0]
+    dry = run(tmp_path, "remind", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "listing_expired" in dry.stdout and "would be sent" in dry.stdout
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM notification").fetchone()[0] == before
+        assert connection.execute("SELECT status FROM listing WHERE id = 1").fetchone()[0] == "open"
+    real = run(tmp_path, "remind")
+    assert "1 listings expired" in real.stdout
+    again = run(tmp_path, "remind", "--dry-run")
+    assert "0 notices would be sent" in again.stdout

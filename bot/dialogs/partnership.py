@@ -1,0 +1,420 @@
+"""Partnerships in chat: an overview with a button for each part (responsibilities, an
+objective with its indicator, a commitment, the reporting schedule) and Confirm. Each part is
+a short dialog, run as often as needed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.i18n import N_, Tr
+from bot.messages import Button, Reply
+from bot.text import Text
+from core.errors import InvalidInput
+from core.models import Organisation
+from core.models.enums import CommitmentKind, Disaggregation, Frequency, PartnershipStatus, Role
+from core.partnerships import (
+    PartnershipView,
+    add_commitment,
+    add_objective,
+    create_partnership,
+    get_partnership,
+    set_responsibilities,
+    set_schedule,
+)
+from core.people import find_organisation_by_name, stakeholders_with_role
+
+STATUS = {
+    PartnershipStatus.draft: N_("draft: waiting for every partner to confirm"),
+    PartnershipStatus.active: N_("active"),
+    PartnershipStatus.completed: N_("completed"),
+    PartnershipStatus.cancelled: N_("cancelled"),
+}
+FREQUENCIES = {
+    Frequency.monthly: N_("Monthly"),
+    Frequency.quarterly: N_("Quarterly"),
+    Frequency.half_yearly: N_("Every six months"),
+    Frequency.yearly: N_("Yearly"),
+}
+DISAGGREGATIONS = {
+    Disaggregation.none: N_("A single total"),
+    Disaggregation.sex: N_("By sex"),
+    Disaggregation.age: N_("By age group"),
+    Disaggregation.sex_age: N_("By sex and age group"),
+}
+
+
+def overview(tr: Tr, view: PartnershipView) -> Reply:
+    p = view.partnership
+    lines = [
+        tr(
+            N_("**Partnership #{id}: {title}** — {status}"),
+            id=p.id,
+            title=p.title,
+            status=tr(STATUS[PartnershipStatus(p.status)]),
+        )
+    ]
+    for member, organisation in view.members:
+        mark = "✔" if member.confirmed_at else "…"
+        duty = member.responsibilities or tr.s(N_("responsibilities not yet given"))
+        lines.append(Text.plain(f"{mark} {organisation.name}: {duty}"))
+    for objective, indicators in view.objectives:
+        lines.append(
+            tr(
+                N_("Objective: **{title}**, by {date}"),
+                title=objective.title,
+                date=tr.date(objective.deadline),
+            )
+        )
+        for indicator in indicators:
+            lines.append(
+                tr(
+                    N_("  Indicator: {name} — from {baseline} to {target} {unit}"),
+                    name=indicator.name,
+                    baseline=tr.number(indicator.baseline),
+                    target=tr.number(indicator.target),
+                    unit=indicator.unit,
+                )
+            )
+    for commitment in view.commitments:
+        if commitment.amount is not None and commitment.currency:
+            what = tr.money(commitment.amount, commitment.currency)
+        else:
+            what = tr.s(N_("in kind"))
+        years = (
+            f" ({commitment.start_year}–{commitment.end_year})"
+            if commitment.start_year and commitment.end_year
+            else ""
+        )
+        lines.append(
+            tr(
+                N_("Commitment: {what}{years} {description}"),
+                what=what,
+                years=years,
+                description=commitment.description,
+            )
+        )
+    if view.schedule:
+        lines.append(
+            tr(
+                N_("Reports: {frequency}, next due {date}"),
+                frequency=tr(FREQUENCIES[Frequency(view.schedule.frequency)]),
+                date=tr.date(view.schedule.next_due),
+            )
+        )
+    pid = p.id
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if p.status in (PartnershipStatus.draft, PartnershipStatus.active):
+        buttons = (
+            (
+                Button(tr.s(N_("Our responsibilities")), f"c:pship_resp:{pid}"),
+                Button(tr.s(N_("Add an objective")), f"c:pship_obj:{pid}"),
+            ),
+            (
+                Button(tr.s(N_("Add a commitment")), f"c:pship_commit:{pid}"),
+                Button(tr.s(N_("Reporting schedule")), f"c:pship_sched:{pid}"),
+            ),
+        )
+    if p.status == PartnershipStatus.draft:
+        buttons += ((Button(tr.s(N_("✔ Confirm our participation")), f"c:pship_confirm:{pid}"),),)
+    if p.status == PartnershipStatus.active:
+        buttons += ((Button(tr.s(N_("Report progress")), f"c:report:{pid}"),),)
+    return Reply(Text.join(lines), buttons)
+
+
+def _back_to_overview(ctx: Ctx) -> list[Reply]:
+    return [overview(ctx.tr, get_partnership(ctx.session, int(ctx.context["partnership_id"])))]
+
+
+def _after_today(ctx: Ctx, value: str) -> str:
+    if date.fromisoformat(value) <= ctx.now().date():
+        raise InvalidInput("invalid.window_past", field="deadline")
+    return value
+
+
+def _save_responsibilities(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    set_responsibilities(
+        ctx.session, ctx.actor, int(ctx.context["partnership_id"]), ctx.answer("responsibilities")
+    )
+    return _back_to_overview(ctx)
+
+
+def _save_objective(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    a = ctx.answers
+    add_objective(
+        ctx.session,
+        ctx.actor,
+        int(ctx.context["partnership_id"]),
+        title=a["title"],
+        deadline=date.fromisoformat(a["deadline"]),
+        target=a.get("target") or "",
+        indicator=a["indicator"],
+        unit=a["unit"],
+        baseline=a.get("baseline") or "0",
+        indicator_target=a["indicator_target"],
+        disaggregation=a["disaggregation"],
+    )
+    return _back_to_overview(ctx)
+
+
+def _save_commitment(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    a = ctx.answers
+    money = a.get("amount") or {}
+    years = a.get("years") or ""
+    start, _, end = years.partition("-")
+    add_commitment(
+        ctx.session,
+        ctx.vocab,
+        ctx.actor,
+        int(ctx.context["partnership_id"]),
+        kind=a["kind"],
+        description=a.get("description") or "",
+        amount=Decimal(money["amount"]) if "amount" in money else None,
+        currency=money.get("currency"),
+        start_year=int(start) if start.strip().isdigit() else None,
+        end_year=int(end)
+        if end.strip().isdigit()
+        else (int(start) if start.strip().isdigit() else None),
+    )
+    return _back_to_overview(ctx)
+
+
+def _save_schedule(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    a = ctx.answers
+    coordinator = a.get("coordinator")
+    set_schedule(
+        ctx.session,
+        ctx.actor,
+        int(ctx.context["partnership_id"]),
+        frequency=Frequency(a["frequency"]),
+        first_due=date.fromisoformat(a["first_due"]),
+        coordinator_id=int(coordinator) if coordinator else None,
+    )
+    return _back_to_overview(ctx)
+
+
+def _coordinators(ctx: Ctx) -> list[Choice]:
+    return [
+        Choice(str(p.id), p.name) for p in stakeholders_with_role(ctx.session, Role.coordinator)
+    ]
+
+
+def _years(ctx: Ctx, value: str) -> str:
+    start, _, end = value.replace("–", "-").partition("-")
+    if not start.strip().isdigit() or (end and not end.strip().isdigit()):
+        raise InvalidInput("invalid.years", field="years")
+    if end and int(end) < int(start):
+        raise InvalidInput("invalid.window_order", field="years")
+    return value.replace("–", "-").replace(" ", "")
+
+
+def _partners(ctx: Ctx, value: str) -> list[int]:
+    ids = []
+    for name in [part for part in value.split(",") if part.strip()]:
+        organisation = find_organisation_by_name(ctx.session, name)
+        if organisation is None:
+            raise InvalidInput("invalid.organisation_unknown", field="partners", name=name.strip())
+        ids.append(organisation.id)
+    if len(set(ids)) < 2:
+        raise InvalidInput("invalid.two_partners", field="partners")
+    return ids
+
+
+def _save_new(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    partnership = create_partnership(
+        ctx.session, ctx.actor, title=ctx.answer("title"), organisation_ids=ctx.answer("partners")
+    )
+    ctx.context["partnership_id"] = partnership.id
+    return _back_to_overview(ctx)
+
+
+def partnership_dialogs() -> list[Dialog]:
+    return [
+        Dialog(
+            "responsibilities",
+            N_("Responsibilities"),
+            (
+                Step(
+                    "responsibilities",
+                    N_(
+                        "What is your organisation responsible for in this "
+                        "partnership? A few lines."
+                    ),
+                    Kind.text,
+                    label=N_("Responsibilities"),
+                    min_len=3,
+                    max_len=2000,
+                ),
+            ),
+            _save_responsibilities,
+        ),
+        Dialog(
+            "objective",
+            N_("New objective"),
+            (
+                Step(
+                    "title",
+                    N_("The objective, in a sentence, like “Clear 1.2 km² in Battambang”."),
+                    Kind.text,
+                    label=N_("Objective"),
+                    min_len=3,
+                    max_len=200,
+                ),
+                Step(
+                    "deadline",
+                    N_("By when? A date like 2027-12-31."),
+                    Kind.date,
+                    label=N_("Deadline"),
+                    check=_after_today,
+                ),
+                Step(
+                    "indicator",
+                    N_("How will progress be measured? Name the indicator, like “Area released”."),
+                    Kind.text,
+                    label=N_("Indicator"),
+                    min_len=3,
+                    max_len=200,
+                ),
+                Step(
+                    "unit",
+                    N_("In which unit? Like km², people, sessions."),
+                    Kind.text,
+                    label=N_("Unit"),
+                    max_len=32,
+                ),
+                Step(
+                    "baseline",
+                    N_("The value today (the baseline), or tap **Skip** for zero."),
+                    Kind.number,
+                    label=N_("Baseline"),
+                    optional=True,
+                ),
+                Step(
+                    "indicator_target",
+                    N_("The value to reach by the deadline."),
+                    Kind.number,
+                    label=N_("Target"),
+                ),
+                Step(
+                    "disaggregation",
+                    N_("Should it be reported by sex or age group?"),
+                    Kind.choice,
+                    label=N_("Breakdown"),
+                    columns=1,
+                    choices=lambda ctx: [
+                        Choice(k, ctx.tr.s(v)) for k, v in DISAGGREGATIONS.items()
+                    ],
+                ),
+            ),
+            _save_objective,
+        ),
+        Dialog(
+            "commitment",
+            N_("New commitment"),
+            (
+                Step(
+                    "kind",
+                    N_("What does your organisation commit?"),
+                    Kind.choice,
+                    label=N_("Kind"),
+                    choices=lambda ctx: [
+                        Choice(CommitmentKind.financial, ctx.tr.s(N_("Money"))),
+                        Choice(CommitmentKind.in_kind, ctx.tr.s(N_("Something in kind"))),
+                    ],
+                ),
+                Step(
+                    "amount",
+                    N_("How much, with the currency, like 150000 USD?"),
+                    Kind.money_or_quantity,
+                    label=N_("Amount"),
+                    when=lambda ctx: ctx.answer("kind") == CommitmentKind.financial,
+                ),
+                Step(
+                    "description",
+                    N_("Describe it in a few words (or tap **Skip**)."),
+                    Kind.text,
+                    label=N_("Description"),
+                    optional=True,
+                    max_len=1000,
+                ),
+                Step(
+                    "years",
+                    N_("For which years? Like 2027 or 2027-2029 (or tap **Skip**)."),
+                    Kind.text,
+                    label=N_("Years"),
+                    optional=True,
+                    max_len=9,
+                    check=_years,
+                ),
+            ),
+            _save_commitment,
+        ),
+        Dialog(
+            "schedule",
+            N_("Reporting schedule"),
+            (
+                Step(
+                    "frequency",
+                    N_("How often will the partners report progress?"),
+                    Kind.choice,
+                    label=N_("Frequency"),
+                    choices=lambda ctx: [Choice(k, ctx.tr.s(v)) for k, v in FREQUENCIES.items()],
+                ),
+                Step(
+                    "first_due",
+                    N_("When is the first report due? A date like 2027-03-31."),
+                    Kind.date,
+                    label=N_("First report due"),
+                    check=_after_today,
+                ),
+                Step(
+                    "coordinator",
+                    N_("Who coordinates this partnership? (or tap **Skip**)"),
+                    Kind.choice,
+                    label=N_("Coordinator"),
+                    choices=_coordinators,
+                    columns=1,
+                    optional=True,
+                    when=lambda ctx: bool(_coordinators(ctx)),
+                ),
+            ),
+            _save_schedule,
+        ),
+        Dialog(
+            "partnership_new",
+            N_("New partnership"),
+            (
+                Step(
+                    "title",
+                    N_("The partnership's name, like “Battambang land release 2027”."),
+                    Kind.text,
+                    label=N_("Name"),
+                    min_len=3,
+                    max_len=200,
+                ),
+                Step(
+                    "partners",
+                    N_("The partner organisations, separated by commas."),
+                    Kind.text,
+                    label=N_("Partners"),
+                    max_len=1000,
+                    check=_partners,
+                    show=lambda ctx, ids: ", ".join(
+                        o.name for i in ids if (o := _organisation(ctx, i)) is not None
+                    ),
+                ),
+            ),
+            _save_new,
+        ),
+    ]
+
+
+def _organisation(ctx: Ctx, organisation_id: int):
+
+    return ctx.session.get(Organisation, organisation_id)

@@ -1,0 +1,242 @@
+"""The progress report: one question per indicator of the partnership (with "same as last
+time" and Skip), then the narrative, the challenges and the help needed. Its steps are built
+from the partnership at hand."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import select
+
+from bot.dialogs.engine import Ctx, Dialog, Kind, Step
+from bot.i18n import N_, fold
+from bot.messages import Reply
+from core.errors import InvalidInput
+from core.models import IndicatorValue, Partnership, ProgressReport
+from core.models.enums import Disaggregation
+from core.partnerships import get_partnership
+from core.reporting import IndicatorAnswer, indicators_of, last_totals, return_report, submit_report
+
+SEXES = {
+    "female": (
+        "women",
+        "woman",
+        "female",
+        "f",
+        "femmes",
+        "femme",
+        "mujeres",
+        "mujer",
+        "girls",
+        "filles",
+        "niñas",
+    ),
+    "male": (
+        "men",
+        "man",
+        "male",
+        "m",
+        "hommes",
+        "homme",
+        "hombres",
+        "hombre",
+        "boys",
+        "garçons",
+        "niños",
+    ),
+}
+AGES = ("0-17", "18-59", "60+")
+_CHILD = {"girls", "filles", "niñas", "boys", "garçons", "niños"}
+
+
+def parse_value(text: str, field: str, disaggregation: Disaggregation) -> dict[str, object]:
+    """'42', or a breakdown like 'women 12, men 8' or 'women 0-17 3, men 18-59 5': the total
+    (given, or the sum of the parts) and the parts by (sex, age group)."""
+    parts = [p.strip() for p in re.split(r"[;,\n]", text) if p.strip()]
+    if len(parts) == 1 and _number(parts[0]) is not None:
+        return {"total": str(_number(parts[0])), "parts": []}
+    if disaggregation == Disaggregation.none:
+        raise InvalidInput("invalid.number", field=field, value=text)
+    breakdown = []
+    for part in parts:
+        words = fold(part).split()
+        value = _number(words[-1]) if words else None
+        if value is None:
+            raise InvalidInput("invalid.breakdown", field=field, value=part)
+        sex = next((s for s, names in SEXES.items() if any(w in names for w in words)), "")
+        age = next((a for a in AGES if a in words), "")
+        if not age and any(w in _CHILD for w in words):
+            age = "0-17"
+        if not (sex or age):
+            raise InvalidInput("invalid.breakdown", field=field, value=part)
+        breakdown.append([sex, age, str(value)])
+    total = sum(Decimal(v) for _, _, v in breakdown)
+    return {"total": str(total), "parts": breakdown}
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", ".").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+def report_steps(ctx: Ctx) -> tuple[Step, ...]:
+    partnership_id = int(ctx.context["partnership_id"])
+    last = last_totals(ctx.session, partnership_id)
+    steps = []
+    for indicator in indicators_of(ctx.session, partnership_id):
+        disaggregation = Disaggregation(indicator.disaggregation)
+        prompt = (
+            N_(
+                "**{name}** ({unit}), target {target}: the value now? You can give a "
+                "breakdown, like “women 12, men 8”."
+            )
+            if disaggregation != Disaggregation.none
+            else N_("**{name}** ({unit}), target {target}: the value now?")
+        )
+        previous = last.get(indicator.id or 0)
+
+        def same(ctx: Ctx, value: Decimal | None = previous) -> list[tuple[str, str]]:
+            if value is None:
+                return []
+            shown = ctx.tr.number(value)
+            return [(str(value), ctx.tr.s(N_("Same as last time: {value}"), value=shown))]
+
+        def check(
+            ctx: Ctx,
+            value: str,
+            d: Disaggregation = disaggregation,
+            name: str = f"ind{indicator.id}",
+        ) -> dict[str, object]:
+            return parse_value(value, name, d)
+
+        def shown(ctx: Ctx, value: dict[str, object]) -> str:
+            return ctx.tr.number(Decimal(str(value["total"])))
+
+        steps.append(
+            Step(
+                f"ind{indicator.id}",
+                prompt,
+                Kind.text,
+                label=indicator.name[:60],
+                optional=True,
+                max_len=400,
+                check=check,
+                suggest=same,
+                show=shown,
+                prompt_params=lambda ctx, i=indicator: {
+                    "name": i.name,
+                    "unit": i.unit,
+                    "target": ctx.tr.number(i.target),
+                },
+            )
+        )
+    steps += [
+        Step(
+            "narrative",
+            N_("What happened this period? A few lines."),
+            Kind.text,
+            label=N_("Narrative"),
+            min_len=3,
+            max_len=4000,
+        ),
+        Step(
+            "challenges",
+            N_("Any challenges? (or tap **Skip**)"),
+            Kind.text,
+            label=N_("Challenges"),
+            optional=True,
+            max_len=4000,
+        ),
+        Step(
+            "help_needed",
+            N_("Any help needed from partners or the coordinator? (or tap **Skip**)"),
+            Kind.text,
+            label=N_("Help needed"),
+            optional=True,
+            max_len=4000,
+        ),
+    ]
+    return tuple(steps)
+
+
+def _save_report(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    partnership_id = int(ctx.context["partnership_id"])
+    due = date.fromisoformat(ctx.context["due"])
+    answers = {}
+    for name, value in ctx.answers.items():
+        if name.startswith("ind") and value:
+            parts = {(sex, age): Decimal(v) for sex, age, v in value["parts"]}
+            answers[int(name[3:])] = IndicatorAnswer(Decimal(value["total"]), parts)
+    report = submit_report(
+        ctx.session,
+        ctx.actor,
+        partnership_id,
+        due,
+        answers,
+        narrative=ctx.answer("narrative"),
+        challenges=ctx.answer("challenges") or "",
+        help_needed=ctx.answer("help_needed") or "",
+        now=ctx.now(),
+    )
+    partnership = ctx.session.get(Partnership, partnership_id)
+    title = partnership.title if partnership else ""
+    text = ctx.tr(
+        N_("Thank you: your report on **{title}** (period to {due}) is with the coordinator."),
+        title=title,
+        due=ctx.tr.date(due),
+    )
+    if report.late:
+        text = text + " " + ctx.tr(N_("It is marked late."))
+    return [Reply(text)]
+
+
+def _save_return(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    return_report(ctx.session, ctx.actor, int(ctx.context["report_id"]), ctx.answer("comment"))
+    return [Reply(ctx.tr(N_("Returned for revision; the partner is told why.")))]
+
+
+def report_answers(ctx: Ctx, report: ProgressReport) -> dict[str, object]:
+    """A returned report's answers, to revise it from its summary."""
+    answers: dict[str, object] = {
+        "narrative": report.narrative,
+        "challenges": report.challenges or None,
+        "help_needed": report.help_needed or None,
+    }
+    values = ctx.session.exec(
+        select(IndicatorValue).where(IndicatorValue.report_id == report.id)
+    ).all()
+    for value in values:
+        entry = answers.setdefault(f"ind{value.indicator_id}", {"total": "0", "parts": []})
+        assert isinstance(entry, dict)
+        if value.sex or value.age_group:
+            entry["parts"].append([value.sex, value.age_group, str(value.value)])
+        else:
+            entry["total"] = str(value.value)
+    return answers
+
+
+def report_title(ctx: Ctx) -> str:
+    view = get_partnership(ctx.session, int(ctx.context["partnership_id"]))
+    return view.partnership.title
+
+
+def report_dialogs() -> list[Dialog]:
+    comment = Step(
+        "comment",
+        N_("What should the partner revise? They will read this."),
+        Kind.text,
+        label=N_("Comment"),
+        min_len=3,
+        max_len=2000,
+    )
+    return [
+        Dialog("report", N_("Progress report"), (), _save_report, build=report_steps),
+        Dialog("return_report", N_("Return a report"), (comment,), _save_return, confirm=False),
+    ]

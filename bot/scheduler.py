@@ -1,0 +1,57 @@
+"""The periodic sweeps, on APScheduler (3.x, AsyncIOScheduler). There is no job per
+partnership: one sweep computes from the database what is due and writes outbox rows with
+unique keys, so a sweep that runs twice, or late after downtime, sends nothing twice and
+misses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from core.clock import utcnow
+from core.reminders import Policy, SweepResult, sweep
+from core.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+class Sweeper:
+    def __init__(
+        self, db: Database, policy: Policy | None = None, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db = db
+        self.policy = policy or Policy()
+        self.clock = clock
+
+    def run(self) -> SweepResult:
+        with self.db.write() as session:
+            result = sweep(session, self.clock(), self.policy)
+        if result.written or result.expired:
+            log.info(
+                "sweep: %d notices written, %d listings expired", result.written, result.expired
+            )
+        return result
+
+    async def run_async(self) -> SweepResult:
+        return await asyncio.to_thread(self.run)
+
+
+def start_scheduler(sweeper: Sweeper, every: timedelta = timedelta(minutes=10)) -> AsyncIOScheduler:
+    """Sweeps now (what fell due while the bot was down goes out once), then regularly."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        sweeper.run_async,
+        "interval",
+        seconds=every.total_seconds(),
+        next_run_time=utcnow(),
+        id="sweep",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,325 @@
+"""The follow-up sweeps: what is due now, computed from the database, written to the outbox
+under keys that make a second run (or a late one) send nothing twice and miss nothing.
+
+- Report reminders: N days before a report is due (7 and 1 by default) and on the due day.
+  Only the latest stage that has fallen due is sent: after downtime across a due date, a
+  partner gets one reminder, not three.
+- Escalation to the coordinator M days after an unreported due date.
+- A weekly digest to each coordinator.
+- "Still current?" for listings not confirmed for 90 days; 30 days later they expire.
+
+Reminders respect each recipient's time zone and quiet hours: a notice written at night is
+held until the morning, in the recipient's own time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.models import (
+    Listing,
+    Notification,
+    Partnership,
+    PartnershipMember,
+    ReportingSchedule,
+    Stakeholder,
+    StakeholderRole,
+)
+from core.models.enums import ListingStatus, NotificationStatus, PartnershipStatus, Role
+
+
+@dataclass(frozen=True)
+class Policy:
+    before: tuple[int, ...] = (7, 1)  # days before a due date; the due day is always reminded
+    escalate_after: int = 7
+    quiet_start: time = time(20, 0)
+    quiet_end: time = time(8, 0)
+    stale_after: timedelta = timedelta(days=90)
+    expire_after: timedelta = timedelta(days=30)
+    digest_weekday: int = 0  # Monday
+
+
+@dataclass(frozen=True)
+class Planned:
+    stakeholder_id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    not_before: datetime
+
+
+@dataclass
+class SweepResult:
+    planned: list[Planned] = field(default_factory=list)
+    written: int = 0
+    expired: int = 0
+
+    def count(self, kind: str) -> int:
+        return sum(1 for p in self.planned if p.kind == kind)
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def not_before(now: datetime, timezone: str, policy: Policy) -> datetime:
+    """`now`, or the end of the recipient's quiet hours if it is night where they are."""
+    local = now.astimezone(zone(timezone))
+    start, end = policy.quiet_start, policy.quiet_end
+    quiet = local.time() >= start or local.time() < end
+    if not quiet:
+        return now
+    day = local.date() + (timedelta(days=1) if local.time() >= start else timedelta(0))
+    return datetime.combine(day, end, tzinfo=local.tzinfo).astimezone(now.tzinfo)
+
+
+def sweep(
+    session: Session, now: datetime, policy: Policy | None = None, *, write: bool = True
+) -> SweepResult:
+    """Plans every notice due at `now` and, with `write`, writes the new ones and expires
+    stale listings. Running it twice writes nothing the second time."""
+    policy = policy or Policy()
+    result = SweepResult()
+    result.planned += _report_reminders(session, now, policy)
+    result.planned += _digests(session, now, policy)
+    stale, expiring = _stale_listings(session, now, policy)
+    result.planned += stale + expiring
+    if write:
+        result.written = _write(session, result.planned, now)
+        result.expired = _expire(session, [p.payload["listing_id"] for p in expiring])
+    return result
+
+
+def _report_reminders(session: Session, now: datetime, policy: Policy) -> list[Planned]:
+    horizon = now.date() + timedelta(days=max(policy.before, default=0) + 1)
+    rows = session.execute(
+        sa.select(
+            ReportingSchedule.partnership_id,
+            ReportingSchedule.next_due,
+            Partnership.coordinator_id,
+            PartnershipMember.stakeholder_id,
+            Stakeholder.timezone,
+        )
+        .join(Partnership, col(Partnership.id) == ReportingSchedule.partnership_id)
+        .join(
+            PartnershipMember,
+            col(PartnershipMember.partnership_id) == ReportingSchedule.partnership_id,
+        )
+        .outerjoin(Stakeholder, col(Stakeholder.id) == PartnershipMember.stakeholder_id)
+        .where(
+            Partnership.status == PartnershipStatus.active,
+            col(ReportingSchedule.next_due) <= horizon,
+        )
+    ).all()
+    planned: list[Planned] = []
+    escalated: set[int] = set()
+    coordinators: list[tuple[int, str]] | None = None
+    for partnership_id, due, coordinator_id, member_id, timezone in rows:
+        if member_id is not None:
+            stage = _stage(due, now.astimezone(zone(timezone or "UTC")).date(), policy)
+            if stage is not None:
+                planned.append(
+                    Planned(
+                        member_id,
+                        "report_reminder",
+                        f"reminder:{partnership_id}:{due}:{stage}:{member_id}",
+                        {"partnership_id": partnership_id, "due": due.isoformat(), "stage": stage},
+                        not_before(now, timezone or "UTC", policy),
+                    )
+                )
+        overdue = (now.date() - due).days
+        if overdue >= policy.escalate_after and partnership_id not in escalated:
+            escalated.add(partnership_id)
+            if coordinator_id is not None:
+                targets = [(coordinator_id, _timezone(session, coordinator_id))]
+            else:
+                coordinators = coordinators or _coordinators(session)
+                targets = coordinators
+            for person_id, person_zone in targets:
+                planned.append(
+                    Planned(
+                        person_id,
+                        "report_escalation",
+                        f"escalation:{partnership_id}:{due}:{person_id}",
+                        {"partnership_id": partnership_id, "due": due.isoformat(), "days": overdue},
+                        not_before(now, person_zone, policy),
+                    )
+                )
+    return planned
+
+
+def _stage(due: date, today: date, policy: Policy) -> str | None:
+    """The latest reminder that has fallen due: 'before7', 'before1' or 'due'."""
+    days = (due - today).days
+    if days <= 0:
+        return "due"
+    passed = [n for n in policy.before if days <= n]
+    return f"before{min(passed)}" if passed else None
+
+
+def _timezone(session: Session, stakeholder_id: int) -> str:
+    person = session.get(Stakeholder, stakeholder_id)
+    return person.timezone if person else "UTC"
+
+
+def _coordinators(session: Session) -> list[tuple[int, str]]:
+    rows = session.execute(
+        sa.select(Stakeholder.id, Stakeholder.timezone)
+        .join(StakeholderRole, col(StakeholderRole.stakeholder_id) == Stakeholder.id)
+        .where(StakeholderRole.role == Role.coordinator)
+    ).all()
+    return [(int(i), tz) for i, tz in rows]
+
+
+def _digests(session: Session, now: datetime, policy: Policy) -> list[Planned]:
+    planned = []
+    for person_id, timezone in _coordinators(session):
+        local = now.astimezone(zone(timezone))
+        if local.weekday() < policy.digest_weekday:
+            continue
+        year, week, _ = local.isocalendar()
+        planned.append(
+            Planned(
+                person_id,
+                "digest",
+                f"digest:{person_id}:{year}-W{week:02d}",
+                {"week": f"{year}-W{week:02d}"},
+                not_before(now, timezone, policy),
+            )
+        )
+    return planned
+
+
+def _stale_listings(
+    session: Session, now: datetime, policy: Policy
+) -> tuple[list[Planned], list[Planned]]:
+    rows = session.execute(
+        sa.select(
+            Listing.id, Listing.created_by_id, Listing.last_confirmed_at, Stakeholder.timezone
+        )
+        .outerjoin(Stakeholder, col(Stakeholder.id) == Listing.created_by_id)
+        .where(
+            col(Listing.status).in_([ListingStatus.open, ListingStatus.matched]),
+            col(Listing.last_confirmed_at) <= now - policy.stale_after,
+        )
+    ).all()
+    stale, expiring = [], []
+    for listing_id, owner, confirmed, timezone in rows:
+        if owner is None:
+            continue
+        since = confirmed.date().isoformat()
+        payload = {"listing_id": listing_id, "since": since}
+        hold = not_before(now, timezone or "UTC", policy)
+        if confirmed <= now - policy.stale_after - policy.expire_after:
+            expiring.append(
+                Planned(owner, "listing_expired", f"expired:{listing_id}:{since}", payload, hold)
+            )
+        else:
+            stale.append(
+                Planned(owner, "listing_stale", f"stale:{listing_id}:{since}", payload, hold)
+            )
+    return stale, expiring
+
+
+def _write(session: Session, planned: list[Planned], now: datetime) -> int:
+    """One statement for the lot; rows whose key exists already are skipped by the database."""
+    if not planned:
+        return 0
+    table = Notification.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    rows = [
+        {
+            "idempotency_key": p.key,
+            "stakeholder_id": p.stakeholder_id,
+            "kind": p.kind,
+            "payload": p.payload,
+            "platform": None,
+            "status": NotificationStatus.pending.value,
+            "attempts": 0,
+            "next_attempt_at": p.not_before,
+            "last_error": None,
+            "created_at": now,
+            "sent_at": None,
+        }
+        for p in planned
+    ]
+    before = _count(session)
+    for chunk in range(0, len(rows), 5000):
+        session.execute(statement, rows[chunk : chunk + 5000])
+    return _count(session) - before
+
+
+def _count(session: Session) -> int:
+    return int(session.execute(sa.select(sa.func.count()).select_from(Notification)).scalar_one())
+
+
+def _expire(session: Session, listing_ids: list[int]) -> int:
+    for listing_id in listing_ids:
+        listing = session.get(Listing, listing_id)
+        if listing is not None and listing.status in (ListingStatus.open, ListingStatus.matched):
+            listing.status = ListingStatus.expired
+            audit.record(session, None, f"{listing.kind}.expire", "listing", listing_id)
+    return len(listing_ids)
+
+
+def what_is_planned(
+    session: Session, now: datetime, policy: Policy | None = None
+) -> list[tuple[Planned, bool]]:
+    """For a dry run: every planned notice, and whether it is new (not written before)."""
+    result = sweep(session, now, policy, write=False)
+    keys = [p.key for p in result.planned]
+    existing: set[str] = set()
+    for chunk in range(0, len(keys), 500):
+        existing |= set(
+            session.exec(
+                select(Notification.idempotency_key).where(
+                    col(Notification.idempotency_key).in_(keys[chunk : chunk + 500])
+                )
+            )
+        )
+    return [(p, p.key not in existing) for p in result.planned]
+
+
+def digest_rows(
+    session: Session, coordinator_id: int | None, today: date | None = None
+) -> list[tuple[str, date, str]]:
+    """A coordinator's active partnerships (theirs, and those nobody coordinates) with the
+    next due date and a traffic light: red when a report is overdue, amber when one is due
+    within a week, green otherwise. Overdue first."""
+    from core.clock import utcnow
+
+    today = today or utcnow().date()
+    rows = session.execute(
+        sa.select(Partnership.title, ReportingSchedule.next_due)
+        .join(ReportingSchedule, col(ReportingSchedule.partnership_id) == Partnership.id)
+        .where(
+            Partnership.status == PartnershipStatus.active,
+            sa.or_(
+                Partnership.coordinator_id == coordinator_id,
+                col(Partnership.coordinator_id).is_(None),
+            ),
+        )
+        .order_by(col(ReportingSchedule.next_due))
+        .limit(30)
+    ).all()
+
+    def light(due: date) -> str:
+        if due < today:
+            return "red"
+        return "amber" if (due - today).days <= 7 else "green"
+
+    return [(title, due, light(due)) for title, due in rows]
