@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.actions import CommandAction, DialogAction, parse_token
+from bot.dialogs.coordination import approve_person, coordination_dialogs, history, my_data
 from bot.dialogs.engine import Ctx, DialogEngine, FormField
 from bot.dialogs.listing import answers_from_view, home_country, listing_dialogs
 from bot.dialogs.matches import accept, list_matches, match_details, match_dialogs
@@ -95,6 +96,7 @@ class ChatBot:
                 *match_dialogs(),
                 *partnership_dialogs(),
                 *report_dialogs(),
+                *coordination_dialogs(),
             ],
             on_saved=lambda ctx, name: self._usage(ctx, "dialog", name),
         )
@@ -230,7 +232,8 @@ class ChatBot:
         if ctx.person is None and not command.before_onboarding:
             return self._start_onboarding(ctx, then=name)
         if command.roles and not (ctx.actor and ctx.actor.roles & command.roles):
-            return [Reply(ctx.tr(N_("Only coordinators can do that.")))]
+            key = "denied.admin_only" if command.roles == ADMINS else "denied.coordinator_only"
+            return [Reply(error_text(ctx.tr, DomainError(key)))]
         try:
             return command.handler(self, ctx, conv, args.strip())
         except DomainError as error:
@@ -621,6 +624,37 @@ def _return(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> lis
     return bot.start_dialog(ctx, conv, "return_report", context={"report_id": report_id})
 
 
+COORDINATORS = frozenset({Role.coordinator, Role.admin})
+ADMINS = frozenset({Role.admin})
+
+
+def _verify_ok(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return approve_person(ctx, _number(args, "not_found.stakeholder"))
+
+
+def _verify_no(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    person_id = _number(args, "not_found.stakeholder")
+    return bot.start_dialog(ctx, conv, "reject_person", context={"stakeholder_id": person_id})
+
+
+def _history(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    bot._usage(ctx, "info", "history")
+    return history(ctx, args)
+
+
+def _mydata(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    bot._usage(ctx, "info", "mydata")
+    return my_data(ctx)
+
+
+def _info_dialog(name: str) -> Handler:
+    def handler(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+        bot._usage(ctx, "info", name)
+        return bot.start_dialog(ctx, conv, name)
+
+    return handler
+
+
 def _language_command(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return bot.start_dialog(ctx, conv, "language")
 
@@ -639,6 +673,29 @@ COMMANDS = (
     Command(
         "link", N_("use the same profile on Telegram and Slack"), _link, before_onboarding=True
     ),
+    Command(
+        "gaps",
+        N_("needs not covered, by area and place, as a chart"),
+        _info_dialog("gaps"),
+        roles=COORDINATORS,
+    ),
+    Command(
+        "stats",
+        N_("figures of the trial: people, listings, matches, reports, usage"),
+        _info_dialog("stats"),
+        roles=COORDINATORS,
+    ),
+    Command(
+        "export",
+        N_("needs, offers, matches, partnerships and reports as a file"),
+        _info_dialog("export"),
+        roles=COORDINATORS,
+    ),
+    Command("grant", N_("give someone a role"), _dialog("grant"), roles=ADMINS),
+    Command("revoke", N_("take a role back"), _dialog("revoke"), roles=ADMINS),
+    Command("history", N_("who changed a listing or a partnership, and when"), _history),
+    Command("mydata", N_("a file of everything the bot holds about you"), _mydata),
+    Command("forgetme", N_("delete your personal data"), _dialog("forgetme")),
     Command("help", N_("this list"), _help, before_onboarding=True),
     Command(
         "cancel", N_("stop what you are doing; nothing is saved"), _cancel, before_onboarding=True
@@ -659,4 +716,6 @@ COMMANDS = (
     Command("pship_confirm", "", _confirm_partnership),
     Command("approve", "", _approve),
     Command("return", "", _return),
+    Command("verify_ok", "", _verify_ok, roles=COORDINATORS),
+    Command("verify_no", "", _verify_no, roles=COORDINATORS),
 )

@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="load sample data")
     seed.add_argument("--demo", action="store_true", required=True, help="the invented demo")
 
+    exporting = sub.add_parser(
+        "export", help="write needs, offers, matches, partnerships and reports to files"
+    )
+    exporting.add_argument("--format", choices=["csv", "json"], default="csv")
+    exporting.add_argument("--out", default=".", help="the directory to write into")
+
     remind = sub.add_parser("remind", help="run the reminder sweep once")
     remind.add_argument(
         "--dry-run", action="store_true", help="print what would be sent now, and change nothing"
@@ -135,6 +141,33 @@ def _run(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(app: App, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from core.export import TABLES, export, to_csv, to_json
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with (
+        tqdm(total=len(TABLES), desc="exporting", unit="table", file=sys.stderr) as bar,
+        app.db.read() as session,
+    ):
+        data = export(session, include_restricted=True, progress=lambda _: bar.update())
+    if args.format == "json":
+        written = [out / "partnerbot-export.json"]
+        written[0].write_text(to_json(data), encoding="utf-8")
+    else:
+        written = []
+        for table in TABLES:
+            path = out / f"{table}.csv"
+            path.write_text(to_csv(data[table]), encoding="utf-8")
+            written.append(path)
+    print("partnerbot: wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
 def _remind(app: App, args: argparse.Namespace) -> int:
     from bot.scheduler import Sweeper
     from core.clock import utcnow
@@ -163,4 +196,5 @@ _COMMANDS = {
     "run": _run,
     "chat": _chat,
     "remind": _remind,
+    "export": _export,
 }

@@ -97,6 +97,13 @@ MESSAGES: dict[str, str] = {
     "invalid.breakdown": N_(
         "I could not read “{value}”: write it like “women 12, men 8” or “0-17 5, 18-59 9, 60+ 2”."
     ),
+    "invalid.person": N_(
+        "I found nobody, or several people, called “{value}”: type more of the name."
+    ),
+    "denied.history": N_(
+        "Only the owners of this record and the coordinators can see its history."
+    ),
+    "not_found.history": N_("Nothing is recorded for this yet."),
     "not_found.stakeholder": N_("I could not find that person."),
     "not_found.listing": N_("I could not find that listing: it may have been removed."),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),

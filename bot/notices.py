@@ -15,7 +15,7 @@ from bot.views import listing_card, reasons_text
 from core.errors import NotFound
 from core.listings import get_listing
 from core.matchmaking import get_match
-from core.models import Notification, Organisation, Partnership, ProgressReport
+from core.models import Notification, Organisation, Partnership, ProgressReport, Stakeholder
 from core.models.enums import MatchStatus, ReportStatus
 from core.reminders import digest_rows
 from core.vocabularies import Vocabularies
@@ -292,6 +292,60 @@ def _report_reviewed(template: str, revise: bool):
     return render
 
 
+def _verify_request(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    person = session.get(Stakeholder, p["stakeholder_id"])
+    if person is None:
+        raise NotFound("not_found.stakeholder")
+    organisation = session.get(Organisation, person.organisation_id or 0)
+    text = tr(
+        N_(
+            "**Please verify** {name} of {organisation} ({country}) before others see "
+            "their listings."
+        ),
+        name=person.name,
+        organisation=organisation.name if organisation else "—",
+        country=tr.country(organisation.country) if organisation else "—",
+    )
+    sid = p["stakeholder_id"]
+    return [
+        Reply(
+            text,
+            (
+                (
+                    Button(tr.s(N_("✔ Verify")), f"c:verify_ok:{sid}"),
+                    Button(tr.s(N_("✖ Reject")), f"c:verify_no:{sid}"),
+                ),
+            ),
+        )
+    ]
+
+
+def _verification_result(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    if p.get("approved"):
+        return [
+            Reply(
+                tr(
+                    N_(
+                        "**You are verified.** Your listings are now visible to everyone "
+                        "registered."
+                    )
+                )
+            )
+        ]
+    return [
+        Reply(
+            tr(
+                N_("A coordinator could not verify your registration: {reason}"),
+                reason=p.get("reason", ""),
+            )
+        )
+    ]
+
+
 _RENDERERS = {
     "role_request": _role_request,
     "match_proposed": _proposed,
@@ -310,6 +364,8 @@ _RENDERERS = {
         N_("A partner confirmed **{title}**; your confirmation is awaited.")
     ),
     "report_submitted": _report_submitted,
+    "verify_request": _verify_request,
+    "verification_result": _verification_result,
     "report_approved": _report_reviewed(N_("Your report on **{title}** was approved."), False),
     "report_returned": _report_reviewed(
         N_("Your report on **{title}** was returned for revision: {comment}"), True

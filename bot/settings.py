@@ -46,6 +46,8 @@ class Settings(BaseSettings):
 
     # Matching: a proposal is stored above this score (0 to 1); weights by component, e.g.
     # {"area": 0.4, "place": 0.2, "amount": 0.2, "time": 0.1, "text": 0.05, "modality": 0.05}
+    # Coordinators verify new organisations and people before others see their listings.
+    require_verification: bool = False
     match_threshold: float = Field(default=0.55, ge=0, le=1)
     match_weights: dict[str, float] = Field(default_factory=dict)
 

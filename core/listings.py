@@ -174,21 +174,30 @@ def create_listing(
     draft: ListingDraft,
     *,
     today: date | None = None,
+    require_verification: bool = False,
 ) -> ListingView:
+    """Stores a listing. Where verification is required, the listing of someone not yet
+    verified is kept from others until a coordinator verifies them."""
     if actor.organisation_id is None:
         raise PermissionDenied("denied.no_organisation")
     d = validate_draft(draft, vocab, today=today or utcnow().date())
+    from core.verification import is_trusted, request_verification
+
+    verified = not require_verification or actor.is_coordinator or is_trusted(session, actor)
     values = {k: v for k, v in dataclasses.asdict(d).items() if k != "areas"}
     listing = Listing(
         organisation_id=actor.organisation_id,
         created_by_id=actor.id,
         remaining_amount=d.amount,
         remaining_quantity=d.quantity,
+        verified=verified,
         **values,
     )
     session.add(listing)
     session.flush()
     assert listing.id is not None
+    if not verified:
+        request_verification(session, actor.id)
     _set_areas(session, listing.id, d.areas)
     audit.record(session, actor.id, f"{d.kind}.create", "listing", listing.id)
     return ListingView(listing, d.areas)
@@ -330,16 +339,18 @@ def _visible_to(viewer: Actor) -> sa.ColumnElement[bool]:
     if viewer.is_coordinator:
         return sa.true()
     if viewer.organisation_id is None:
-        return Listing.visibility == Visibility.public
+        return sa.and_(Listing.visibility == Visibility.public, Listing.verified == sa.true())
     matched_offers = (
         select(Match.need_id)
         .join(Listing, col(Listing.id) == Match.offer_id)
         .where(Listing.organisation_id == viewer.organisation_id)
     )
     return sa.or_(
-        Listing.visibility == Visibility.public,
         Listing.organisation_id == viewer.organisation_id,
-        col(Listing.id).in_(matched_offers),
+        sa.and_(
+            Listing.verified == sa.true(),
+            sa.or_(Listing.visibility == Visibility.public, col(Listing.id).in_(matched_offers)),
+        ),
     )
 
 

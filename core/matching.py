@@ -76,6 +76,7 @@ class Side:
     status: ListingStatus
     global_south: bool
     words: frozenset[str] = field(default_factory=frozenset)
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ _SIDE_COLUMNS = (
     Listing.status,
     Listing.title,
     Listing.description,
+    Listing.verified,
     Organisation.country,
 )
 
@@ -314,6 +316,7 @@ def sides(
             status,
             title,
             description,
+            verified,
             org_country,
         ) = row
         home = vocab.countries.get(org_country or "")
@@ -336,6 +339,7 @@ def sides(
             status=ListingStatus(status),
             global_south=bool(home and home.global_south),
             words=words_of(title, description),
+            verified=bool(verified),
         )
     return found
 
@@ -356,7 +360,7 @@ def rank(
     weights = weights or Weights()
     today = today or utcnow().date()
     me = sides(session, vocab, [listing_id]).get(listing_id)
-    if me is None or me.status != ListingStatus.open:
+    if me is None or me.status != ListingStatus.open or not me.verified:
         return []
     candidate_ids = _candidates(session, vocab, me, weights, today)
     others = sides(session, vocab, candidate_ids)
@@ -384,6 +388,7 @@ def _candidates(
     conditions = [
         other.kind == (ListingKind.offer if is_need else ListingKind.need),
         other.status == ListingStatus.open,
+        other.verified == sa.true(),
         col(other.assistance_type).in_(types),
         other.organisation_id != me.organisation_id,
         sa.or_(col(other.available_until).is_(None), col(other.available_until) >= today),

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.channel import post_reply
 from adapters.slack.render import FORM_PREFIX, form_view, home_view, messages, submitted
 from bot.chatbot import ChatBot
 from bot.i18n import N_, Tr
@@ -178,13 +179,11 @@ class SlackAdapter:
     ) -> None:
         target = channel or sender.chat_id
         for reply in replies:
-            [payload, *more] = messages([reply])
-            if reply.edit and edit_ts:
+            if reply.edit and edit_ts and reply.attachment is None:
+                [payload, *_] = messages([reply])
                 await self.client.chat_update(channel=target, ts=edit_ts, **payload)
             else:
-                await self.client.chat_postMessage(channel=target, **payload)
-            for extra in more:
-                await self.client.chat_postMessage(channel=target, **extra)
+                await post_reply(self.client, sender.user_id, reply, channel=target)
         await self.publish_home(sender)
 
     async def publish_home(self, sender: Sender) -> None:

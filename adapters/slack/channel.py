@@ -51,16 +51,24 @@ class SlackChannel:
             await self.after_delivery(recipient)
 
     async def _send(self, recipient: Recipient, reply: Reply) -> None:
-        attachment = reply.attachment
-        if attachment is not None:
-            opened = await self.client.conversations_open(users=recipient.user_id)
-            await self.client.files_upload_v2(
-                channel=opened["channel"]["id"],
-                file=str(attachment.path),
-                filename=attachment.filename,
-                title=attachment.filename,
-                initial_comment=str(reply.text)[:3000],
-            )
-            return
-        for payload in messages([reply]):
-            await self.client.chat_postMessage(channel=recipient.user_id, **payload)
+        await post_reply(self.client, recipient.user_id, reply)
+
+
+async def post_reply(
+    client: AsyncWebClient, user_id: str, reply: Reply, channel: str | None = None
+) -> None:
+    """A reply in the person's direct messages: a file upload (charts, exports) with the text
+    as its comment, or messages of blocks."""
+    attachment = reply.attachment
+    if attachment is not None:
+        opened = await client.conversations_open(users=user_id)
+        await client.files_upload_v2(
+            channel=opened["channel"]["id"],
+            file=str(attachment.path),
+            filename=attachment.filename,
+            title=attachment.filename,
+            initial_comment=str(reply.text)[:3000],
+        )
+        return
+    for payload in messages([reply]):
+        await client.chat_postMessage(channel=channel or user_id, **payload)

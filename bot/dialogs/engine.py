@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.actions import DialogAction, dialog_token
@@ -543,7 +544,8 @@ class DialogEngine:
         if dialog.on_result is not None:
             conv.context = dict(ctx.context)
             return replies
-        ctx.session.delete(conv)
+        if not sa.inspect(conv).deleted:  # a save may end the account itself (/forgetme)
+            ctx.session.delete(conv)
         ctx.session.flush()
         if ctx.follow_up is not None:
             name, answers = ctx.follow_up

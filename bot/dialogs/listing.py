@@ -382,7 +382,13 @@ def _save(kind: ListingKind):
                 N_("Updated: **{title}** (#{id})."), title=view.listing.title, id=view.listing.id
             )
         else:
-            view = create_listing(ctx.session, ctx.vocab, ctx.actor, draft)
+            view = create_listing(
+                ctx.session,
+                ctx.vocab,
+                ctx.actor,
+                draft,
+                require_verification=getattr(ctx.settings, "require_verification", False),
+            )
             text = ctx.tr(
                 N_(
                     "Saved: your need **{title}** (#{id}) is registered. I will tell you when an "
@@ -395,6 +401,17 @@ def _save(kind: ListingKind):
                 ),
                 title=view.listing.title,
                 id=view.listing.id,
+            )
+        if not view.listing.verified:
+            text = (
+                text
+                + "\n"
+                + ctx.tr(
+                    N_(
+                        "A coordinator will check your organisation before "
+                        "others see it; you will be told."
+                    )
+                )
             )
         weights, threshold = matching_settings(ctx)
         assert view.listing.id is not None

@@ -22,6 +22,7 @@ from core.people import (
     register_stakeholder,
     search_organisations,
 )
+from core.verification import request_verification
 
 ROLE_CHOICES = {
     Role.field_contact: N_("I register needs (field contact, national authority)"),
@@ -208,6 +209,7 @@ def onboarding_steps() -> tuple[Step, ...]:
 def _save_onboarding(ctx: Ctx) -> list[Reply]:
     a = ctx.answers
     organisation_id = _organisation_id(ctx)
+    created = organisation_id is None
     if organisation_id is None:
         organisation = create_organisation(
             ctx.session,
@@ -229,6 +231,8 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
     )
     assert person.id is not None
     ctx.identity.stakeholder_id = person.id
+    if created and getattr(ctx.settings, "require_verification", False):
+        request_verification(ctx.session, person.id)  # a new organisation is checked
     replies = [
         Reply(
             ctx.tr(

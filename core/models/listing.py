@@ -35,6 +35,7 @@ class Listing(SQLModel, table=True):
             "currency",
             "remaining_amount",
             "area_mask",
+            "verified",
         ),
         sa.Index("ix_listing_match_country", "kind", "status", "country"),
         sa.Index("ix_listing_match_region", "kind", "status", "region"),
@@ -67,6 +68,9 @@ class Listing(SQLModel, table=True):
     # The thematic areas as bits (see area_bit), so matching can weigh area overlap from
     # the index alone; listing_area stays the record of the areas.
     area_mask: int = Field(default=0, sa_type=sa.BigInteger)
+    # Seen by others only once a coordinator has verified the organisation and its author
+    # (where verification is required; otherwise every listing is verified from the start).
+    verified: bool = Field(default=True)
     status: ListingStatus = Field(default=ListingStatus.open, sa_type=EnumText(ListingStatus, 12))
     last_confirmed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
