@@ -10,12 +10,15 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.chatbot import ChatBot
+from bot.leader import Leadership
 from bot.migrate import upgrade
+from bot.ops import ops_routes
 from bot.outbox import Channel, Dispatcher
 from bot.scheduler import Sweeper, start_scheduler
 from bot.settings import Settings
@@ -60,11 +63,13 @@ class Surfaces:
 
     channels: list[Channel] = field(default_factory=list)
     routes: list[Any] = field(default_factory=list)
+    health: dict[str, Callable[[], bool]] = field(default_factory=dict)
 
 
-async def run_platforms(app: App) -> None:
+async def run_platforms(app: App, *, serve: bool = False) -> None:
     """Telegram and Slack, whichever are configured, in one process with one web server and
-    one outbox dispatcher, until SIGINT or SIGTERM."""
+    one outbox dispatcher, until SIGINT or SIGTERM. `serve` always starts the web server,
+    with /healthz and /metrics beside the platforms' endpoints."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,10 +82,17 @@ async def run_platforms(app: App) -> None:
             await stack.enter_async_context(_telegram(app, chatbot, surfaces))
         if app.settings.has_slack:
             await stack.enter_async_context(_slack(app, chatbot, surfaces))
+        if serve:
+            surfaces.routes += ops_routes(app.db, surfaces.health)
         if surfaces.routes:
             await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
         dispatcher = Dispatcher(app.db, app.vocab, surfaces.channels)
-        scheduler = start_scheduler(Sweeper(app.db))
+        leadership = Leadership(app.db)
+        stack.callback(leadership.release)
+        scheduler = start_scheduler(
+            Sweeper(app.db, leadership=leadership),
+            every=timedelta(seconds=app.settings.sweep_seconds),
+        )
         stack.callback(scheduler.shutdown, wait=False)
         log.info("Partnerbot runs on %s", ", ".join(str(c.platform) for c in surfaces.channels))
         await dispatcher.run_forever(stop)
@@ -120,6 +132,7 @@ async def _telegram(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIter
             await application.bot.delete_webhook()
             await application.updater.start_polling()
         surfaces.channels.append(TelegramChannel(application.bot))
+        surfaces.health["telegram"] = lambda: application.running
         try:
             yield
         finally:
@@ -157,6 +170,7 @@ async def _slack(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIterato
     surfaces.channels.append(
         SlackChannel(client, after_delivery=lambda r: adapter.publish_home(_slack_sender(r)))
     )
+    surfaces.health["slack"] = lambda: True  # HTTP mode: Slack comes to us
     if config.app_token:
         from adapters.slack.socket import socket_mode
 

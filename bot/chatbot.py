@@ -25,6 +25,7 @@ from bot.errors import GENERIC, error_text
 from bot.home import home_view
 from bot.i18n import N_, Tr, supported
 from bot.messages import Button, Inbound, Reply, Sender
+from bot.metrics import STEP_SECONDS, UPDATES
 from bot.text import Text
 from bot.views import listing_card
 from core.clock import utcnow
@@ -105,8 +106,10 @@ class ChatBot:
     # -- the entry point ---------------------------------------------------------------------
 
     def handle(self, inbound: Inbound) -> list[Reply]:
+        platform = str(inbound.sender.platform)
+        UPDATES.labels(platform).inc()
         try:
-            with self.db.write() as session:
+            with STEP_SECONDS.labels(platform).time(), self.db.write() as session:
                 return self._handle(session, inbound)
         except Exception:
             # Unexpected: log it, and tell the person politely; the last committed answer

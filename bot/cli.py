@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot on every configured platform (the default)")
+    sub.add_parser(
+        "serve",
+        help="run the web server (webhooks, Slack, /healthz, /metrics) "
+        "with every configured platform; several can share a PostgreSQL database",
+    )
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
     chat.add_argument(
         "--as",
@@ -190,6 +195,11 @@ def _remind(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(app: App, args: argparse.Namespace) -> int:
+    asyncio.run(run_platforms(app, serve=True))
+    return 0
+
+
 _COMMANDS = {
     "seed": _seed,
     "search": _search,
@@ -197,4 +207,5 @@ _COMMANDS = {
     "chat": _chat,
     "remind": _remind,
     "export": _export,
+    "serve": _serve,
 }

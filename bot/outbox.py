@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot.i18n import Tr
 from bot.messages import Reply
+from bot.metrics import NOTIFICATIONS
 from bot.notices import render_notice
 from core.clock import utcnow
 from core.models import ChannelIdentity, Notification, Stakeholder
@@ -277,6 +278,8 @@ class Dispatcher:
         now = self.clock()
         with self.db.write() as session:
             for item, error in outcomes:
+                outcome = "sent" if error is None else type(error).__name__.lower()
+                NOTIFICATIONS.labels(str(item.recipient.platform), outcome).inc()
                 row = session.get(Notification, item.notification_id)
                 if row is None or row.attempts != item.attempt:
                     continue  # the lease ran out and another pass took it over

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.leader import Leadership
 from core.clock import utcnow
 from core.reminders import Policy, SweepResult, sweep
 from core.storage import Database
@@ -21,11 +22,22 @@ log = logging.getLogger(__name__)
 
 class Sweeper:
     def __init__(
-        self, db: Database, policy: Policy | None = None, clock: Callable[[], datetime] = utcnow
+        self,
+        db: Database,
+        policy: Policy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        leadership: Leadership | None = None,
     ) -> None:
         self.db = db
         self.policy = policy or Policy()
         self.clock = clock
+        self.leadership = leadership
+
+    def run_if_leading(self) -> SweepResult | None:
+        """Sweeps if this worker leads (or leadership is not in question)."""
+        if self.leadership is not None and not self.leadership.check():
+            return None
+        return self.run()
 
     def run(self) -> SweepResult:
         with self.db.write() as session:
@@ -36,8 +48,8 @@ class Sweeper:
             )
         return result
 
-    async def run_async(self) -> SweepResult:
-        return await asyncio.to_thread(self.run)
+    async def run_async(self) -> SweepResult | None:
+        return await asyncio.to_thread(self.run_if_leading)
 
 
 def start_scheduler(sweeper: Sweeper, every: timedelta = timedelta(minutes=10)) -> AsyncIOScheduler:

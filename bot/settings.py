@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     match_threshold: float = Field(default=0.55, ge=0, le=1)
     match_weights: dict[str, float] = Field(default_factory=dict)
 
+    sweep_seconds: int = Field(default=600, ge=1)
+
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 

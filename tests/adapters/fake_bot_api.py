@@ -13,6 +13,13 @@ from urllib.parse import parse_qs
 from tests.adapters.telegram_offline import BOT_USER
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed on purpose hangs up mid-answer: nothing to report."""
+
+
 class FakeBotApi:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
@@ -36,7 +43,7 @@ class FakeBotApi:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
