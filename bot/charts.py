@@ -20,9 +20,8 @@ DPI = 100
 
 
 def _output(prefix: str) -> Path:
-    folder = Path(tempfile.gettempdir()) / "partnerbot-files"
-    folder.mkdir(exist_ok=True)
-    return Path(tempfile.mkstemp(prefix=prefix, suffix=".png", dir=folder)[1])
+    folder = Path(tempfile.mkdtemp(prefix="partnerbot-"))  # private: mode 0700
+    return folder / f"{prefix}chart.png"
 
 
 def gaps_chart(tr: Tr, vocab: Vocabularies, found: Gaps) -> Path:

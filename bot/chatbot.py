@@ -471,6 +471,7 @@ def _link(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
     """/link on the first platform shows a code; /link CODE on the second joins the accounts."""
     if args:
         person = redeem_link_code(ctx.session, ctx.identity, args)
+        bot.engine.discard(ctx)  # an introduction under way would make a second person
         platforms = ", ".join(str(p).title() for p in platforms_of(ctx.session, person.id or 0))
         return [
             Reply(
@@ -570,11 +571,16 @@ def _confirm_partnership(
 
 
 def _report(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    """The report due, or a choice between those due: `args` is a partnership id, with the
+    due date after an @ when a button names one period."""
     assert ctx.actor is not None
     due = due_reports(ctx.session, ctx.actor, ctx.now().date())
     if args:
-        wanted = _number(args, "not_found.partnership")
-        due = [d for d in due if d.partnership.id == wanted]
+        wanted, _, when = args.partition("@")
+        number = _number(wanted, "not_found.partnership")
+        due = [
+            d for d in due if d.partnership.id == number and (not when or d.due.isoformat() == when)
+        ]
         if not due:
             return [Reply(ctx.tr(N_("No report is due for this partnership now.")))]
     if not due:
@@ -584,7 +590,7 @@ def _report(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> lis
             (
                 Button(
                     f"{d.partnership.title[:40]} · {ctx.tr.date(d.due)}",
-                    f"c:report:{d.partnership.id}",
+                    f"c:report:{d.partnership.id}@{d.due.isoformat()}",
                 ),
             )
             for d in due[:10]

@@ -63,6 +63,10 @@ MESSAGES: dict[str, str] = {
     ),
     "invalid.yes_no": N_("Please answer yes or no."),
     "denied.no_organisation": N_("You need to belong to an organisation first: see /profile."),
+    "denied.membership_pending": N_(
+        "A coordinator has not yet confirmed that you belong to "
+        "your organisation; you will be told."
+    ),
     "denied.not_owner": N_("Only your organisation or a coordinator can change this listing."),
     "denied.admin_only": N_("Only an admin can do that."),
     "denied.coordinator_only": N_("Only coordinators can do that."),

@@ -235,7 +235,10 @@ class Dispatcher:
                     row.last_error = "no reachable account"
                     continue
                 if recipient.platform not in self.channels:
-                    continue  # another process serves that platform
+                    # Another process serves that platform: let the rows behind this one
+                    # come first here, so none of them waits behind it.
+                    row.next_attempt_at = now + timedelta(seconds=30)
+                    continue
                 row.attempts += 1
                 row.platform = recipient.platform
                 row.next_attempt_at = now + self.lease

@@ -33,12 +33,19 @@ def place_of(tr: Tr, view: ListingView) -> str:
 def amount_of(tr: Tr, view: ListingView) -> str | None:
     listing = view.listing
     if listing.amount is not None and listing.currency:
-        return tr.money(Decimal(listing.remaining_amount or listing.amount), listing.currency)
+        left = listing.remaining_amount if listing.remaining_amount is not None else listing.amount
+        return tr.money(Decimal(left), listing.currency)
     if listing.quantity is not None:
         return (
-            f"{tr.number(Decimal(listing.remaining_quantity or listing.quantity))} {listing.unit}"
+            f"{tr.number(Decimal(_left(listing.remaining_quantity, listing.quantity)))} "
+            f"{listing.unit}"
         )
     return None
+
+
+def _left(remaining: Decimal | None, total: Decimal | None) -> Decimal:
+    """What is left, which may be nothing: not the total when the rest is zero."""
+    return remaining if remaining is not None else (total or Decimal(0))
 
 
 def listing_card(tr: Tr, vocab: Vocabularies, view: ListingView) -> Text:

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Listing, ListingArea, Match
+from core.models import Listing, ListingArea, Match, Stakeholder
 from core.models.enums import Coverage, ListingKind, ListingStatus, Priority, Visibility
 from core.models.listing import area_mask
 from core.people import Actor
@@ -179,7 +179,9 @@ def create_listing(
     """Stores a listing. Where verification is required, the listing of someone not yet
     verified is kept from others until a coordinator verifies them."""
     if actor.organisation_id is None:
-        raise PermissionDenied("denied.no_organisation")
+        person = session.get(Stakeholder, actor.id)
+        pending = person is not None and person.requested_organisation_id is not None
+        raise PermissionDenied("denied.membership_pending" if pending else "denied.no_organisation")
     d = validate_draft(draft, vocab, today=today or utcnow().date())
     from core.verification import is_trusted, request_verification
 

@@ -91,11 +91,15 @@ def propose_matches(
     return created
 
 
-def get_match(session: Session, match_id: int) -> MatchView:
-    match = session.get(Match, match_id)
+def get_match(session: Session, match_id: int, *, for_update: bool = False) -> MatchView:
+    """The match and its two listings; `for_update` locks them (on PostgreSQL) so that two
+    decisions at once are taken one after the other."""
+    lock = {"with_for_update": True, "populate_existing": True} if for_update else {}
+    match = session.get(Match, match_id, **lock)
     if match is None:
         raise NotFound("not_found.match")
-    need, offer = session.get(Listing, match.need_id), session.get(Listing, match.offer_id)
+    need = session.get(Listing, match.need_id, **lock)
+    offer = session.get(Listing, match.offer_id, **lock)
     assert need is not None and offer is not None
     return MatchView(match, need, offer)
 
@@ -112,12 +116,15 @@ def decide(
     accept: bool,
     reason: str | None = None,
 ) -> MatchView:
-    view = get_match(session, match_id)
+    view = get_match(session, match_id, for_update=True)
     match = view.match
     sides = view.side_of(actor)
     if not sides:
         raise PermissionDenied("denied.not_party")
     if match.status != MatchStatus.proposed:
+        raise Conflict("conflict.match_closed", status=match.status)
+    if view.need.status != ListingStatus.open or view.offer.status != ListingStatus.open:
+        match.status = MatchStatus.expired  # one side was withdrawn, expired or fulfilled
         raise Conflict("conflict.match_closed", status=match.status)
     decision = Decision.accepted if accept else Decision.declined
     for side in sides:
@@ -262,13 +269,15 @@ def find_duplicates(
     if actor.organisation_id is None:
         return []
     same = session.exec(
-        select(Listing).where(
+        select(Listing)
+        .where(
             Listing.organisation_id == actor.organisation_id,
             Listing.kind == draft.kind,
             Listing.assistance_type == draft.assistance_type,
             col(Listing.status).in_([ListingStatus.open, ListingStatus.matched]),
             Listing.coverage == draft.coverage,
         )
+        .order_by(col(Listing.id))
     ).all()
     areas = areas_for(session, [lst.id for lst in same if lst.id])
     mine = words_of(draft.title, draft.description)

@@ -296,6 +296,9 @@ def set_schedule(
     coordinator_id: int | None = None,
 ) -> ReportingSchedule:
     view = _editable(session, actor, partnership_id)
+    if view.partnership.status == PartnershipStatus.active and not actor.is_coordinator:
+        # Partners agreed on the schedule; moving it would skip a period they owe.
+        raise PermissionDenied("denied.coordinator_only")
     if first_due < utcnow().date():
         raise InvalidInput("invalid.window_past", field="first_due")
     schedule = view.schedule or ReportingSchedule(

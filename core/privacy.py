@@ -106,6 +106,8 @@ def forget(session: Session, stakeholder_id: int) -> None:
         select(PartnershipMember).where(PartnershipMember.stakeholder_id == stakeholder_id)
     ):
         member.stakeholder_id = None
+    for listing in session.exec(select(Listing).where(Listing.created_by_id == stakeholder_id)):
+        listing.created_by_id = None  # notices about it now go to the organisation
     person.name = FORGOTTEN
     person.timezone = "UTC"
     person.share_contact = False

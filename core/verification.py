@@ -26,6 +26,27 @@ def is_trusted(session: Session, actor: Actor) -> bool:
     )
 
 
+def join_organisation(
+    session: Session, person: Stakeholder, organisation_id: int, *, require_verification: bool
+) -> bool:
+    """Makes the person a member at once, or, where verification is required and the
+    organisation is verified already, asks a coordinator first. True if they are a member."""
+    organisation = session.get(Organisation, organisation_id)
+    if (
+        require_verification
+        and organisation is not None
+        and organisation.verification == VerificationStatus.verified
+    ):
+        person.organisation_id = None
+        person.requested_organisation_id = organisation_id
+        session.flush()
+        assert person.id is not None
+        request_verification(session, person.id)
+        return False
+    person.organisation_id = organisation_id
+    return True
+
+
 def request_verification(session: Session, stakeholder_id: int) -> None:
     """Asks the coordinators, once per person, to check them and their organisation."""
     person = session.get(Stakeholder, stakeholder_id)
@@ -54,6 +75,9 @@ def approve(session: Session, actor: Actor, stakeholder_id: int) -> list[int]:
     the listings that just became visible (to look for matches now)."""
     person = _reviewed(session, actor, stakeholder_id)
     person.verified = True
+    if person.requested_organisation_id is not None:
+        person.organisation_id = person.requested_organisation_id
+        person.requested_organisation_id = None
     organisation = session.get(Organisation, person.organisation_id or 0)
     if organisation is not None:
         organisation.verification = VerificationStatus.verified
@@ -75,6 +99,7 @@ def approve(session: Session, actor: Actor, stakeholder_id: int) -> list[int]:
 
 def reject(session: Session, actor: Actor, stakeholder_id: int, reason: str) -> None:
     person = _reviewed(session, actor, stakeholder_id)
+    person.requested_organisation_id = None
     organisation = session.get(Organisation, person.organisation_id or 0)
     if organisation is not None and organisation.verification == VerificationStatus.pending:
         organisation.verification = VerificationStatus.rejected

@@ -3,15 +3,18 @@ files_upload_v2, and Slack's errors read as the dispatcher understands them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.render import messages
+from adapters.slack.render import escape, messages
 from bot.messages import Reply
 from bot.outbox import Permanent, Recipient, Transient
 from core.models.enums import Platform
+
+log = logging.getLogger(__name__)
 
 GONE = {
     "user_not_found",
@@ -48,7 +51,10 @@ class SlackChannel:
                 raise Permanent(code) from error
             raise Transient(code or str(error)) from error
         if self.after_delivery is not None:
-            await self.after_delivery(recipient)
+            try:
+                await self.after_delivery(recipient)
+            except Exception:  # delivered already: a home not refreshed is no reason to resend
+                log.warning("could not refresh the App Home after a delivery", exc_info=True)
 
     async def _send(self, recipient: Recipient, reply: Reply) -> None:
         await post_reply(self.client, recipient.user_id, reply)
@@ -67,7 +73,7 @@ async def post_reply(
             file=str(attachment.path),
             filename=attachment.filename,
             title=attachment.filename,
-            initial_comment=str(reply.text)[:3000],
+            initial_comment=escape(str(reply.text))[:3000],
         )
         return
     for payload in messages([reply]):

@@ -108,7 +108,7 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
             part = blocks[chunk : chunk + BLOCK_LIMIT]
             payloads.append(
                 {
-                    "text": str(reply.text)[:3000] or " ",
+                    "text": escape(str(reply.text))[:3000] or " ",
                     "blocks": [block.to_dict() for block in part],
                 }
             )

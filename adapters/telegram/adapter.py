@@ -96,7 +96,7 @@ class TelegramAdapter:
         update_id = str(update.update_id)
         if update.callback_query is not None:
             return Inbound(sender, action=update.callback_query.data or "", update_id=update_id)
-        message = update.message or update.edited_message
+        message = update.message  # an edited old message is not a new answer
         if message is None:
             return None
         if message.document or message.photo:

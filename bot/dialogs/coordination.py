@@ -38,9 +38,8 @@ ROLES = {
 
 
 def files_dir() -> Path:
-    folder = Path(tempfile.gettempdir()) / "partnerbot-files"
-    folder.mkdir(exist_ok=True)
-    return folder
+    """A new private folder (mode 0700) for each file: exports hold other people's data."""
+    return Path(tempfile.mkdtemp(prefix="partnerbot-"))
 
 
 # -- gaps and figures ------------------------------------------------------------------------

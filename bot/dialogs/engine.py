@@ -96,6 +96,8 @@ class Step:
     when: Callable[[Ctx], bool] | None = None
     in_flow: bool = True  # False: only reached through "Change a field"
     in_form: bool = True  # False: not a field of the one-screen form (a follow-up question)
+    raw_label: bool = False  # the label is data people typed (an indicator), not a msgid
+    resets: tuple[str, ...] = ()  # answers that no longer hold once this one changes
     min_len: int = 1
     max_len: int = 200
     check: Callable[[Ctx, Any], Any] | None = None
@@ -247,7 +249,9 @@ class DialogEngine:
         if conv.mode == Mode.results and dialog.on_result is not None:
             self._bump(conv)
             ctx.token = lambda op, arg="": self._token(conv, op, arg)
-            return dialog.on_result(ctx, op, arg)
+            replies = dialog.on_result(ctx, op, arg)
+            conv.context = dict(ctx.context)  # a new dict, so the JSON column is saved
+            return replies
         if conv.mode == Mode.pick_field:
             target = dialog.step(arg)
             if op == "field" and target is not None and target.applies(ctx):
@@ -333,7 +337,7 @@ class DialogEngine:
         lines = [ctx.tr(N_("**{title}** — please check:"), title=ctx.tr(dialog.title))]
         for step in dialog.steps:
             if step.applies(ctx) and step.label and (step.name in conv.answers or step.in_flow):
-                lines.append("• " + ctx.tr(step.label) + ": " + self.show(ctx, step))
+                lines.append("• " + self.label(ctx, step) + ": " + self.show(ctx, step))
         buttons = (
             (
                 Button(ctx.tr.s(N_("✔ Save")), self._token(conv, "save")),
@@ -348,10 +352,16 @@ class DialogEngine:
 
     def _field_menu(self, ctx: Ctx, conv: Conversation, dialog: Dialog) -> Reply:
         steps = [s for s in dialog.steps if s.applies(ctx) and s.label]
-        buttons = [Button(ctx.tr.s(s.label), self._token(conv, "field", s.name)) for s in steps]
+        buttons = [
+            Button(str(self.label(ctx, s)), self._token(conv, "field", s.name)) for s in steps
+        ]
         rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
         rows.append((Button(ctx.tr.s(N_("‹ Back to the summary")), self._token(conv, "summary")),))
         return Reply(ctx.tr(N_("Which field do you want to change?")), tuple(rows))
+
+    @staticmethod
+    def label(ctx: Ctx, step: Step) -> Text:
+        return Text.plain(step.label) if step.raw_label else ctx.tr(step.label)
 
     def show(self, ctx: Ctx, step: Step) -> str:
         """An answer as the person reads it in the summary."""
@@ -461,7 +471,11 @@ class DialogEngine:
         return self._store(ctx, conv, step, selected or None)
 
     def _store(self, ctx: Ctx, conv: Conversation, step: Step, value: Any) -> list[Reply]:
-        conv.answers = {**conv.answers, step.name: value}
+        answers = {**conv.answers, step.name: value}
+        if conv.answers.get(step.name, value) != value:
+            for name in step.resets:  # e.g. a new organisation name voids the old pick
+                answers.pop(name, None)
+        conv.answers = answers
         ctx.answers = conv.answers
         context = {k: v for k, v in conv.context.items() if k != "selected"}
         editing = context.pop("editing", False)
@@ -569,7 +583,7 @@ class DialogEngine:
             fields.append(
                 FormField(
                     name=step.name,
-                    label=str(ctx.tr(step.label or step.prompt)),
+                    label=str(self.label(ctx, step)) if step.label else str(ctx.tr(step.prompt)),
                     hint=str(
                         ctx.tr(
                             step.prompt, **(step.prompt_params(ctx) if step.prompt_params else {})

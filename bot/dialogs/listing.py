@@ -142,6 +142,7 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
             choices=_places(kind),
             columns=1,
             fields=("coverage",),
+            resets=("country", "region"),
         ),
         Step(
             "country",

@@ -22,7 +22,7 @@ from core.people import (
     register_stakeholder,
     search_organisations,
 )
-from core.verification import request_verification
+from core.verification import join_organisation, request_verification
 
 ROLE_CHOICES = {
     Role.field_contact: N_("I register needs (field contact, national authority)"),
@@ -165,6 +165,7 @@ def onboarding_steps() -> tuple[Step, ...]:
             check=_find_organisation,
             show=_show_organisation,
             fields=("organisation_name",),
+            resets=("organisation_pick", "org_kind", "org_country"),
         ),
         Step(
             "organisation_pick",
@@ -173,6 +174,7 @@ def onboarding_steps() -> tuple[Step, ...]:
             choices=_picks,
             columns=1,
             when=_must_pick,
+            resets=("org_kind", "org_country"),
         ),
         Step(
             "org_kind",
@@ -207,6 +209,8 @@ def onboarding_steps() -> tuple[Step, ...]:
 
 
 def _save_onboarding(ctx: Ctx) -> list[Reply]:
+    if ctx.identity.stakeholder_id is not None:  # linked meanwhile with /link: nothing to add
+        return [Reply(ctx.tr(N_("You are already registered. Type /help to see what you can do.")))]
     a = ctx.answers
     organisation_id = _organisation_id(ctx)
     created = organisation_id is None
@@ -231,8 +235,14 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
     )
     assert person.id is not None
     ctx.identity.stakeholder_id = person.id
-    if created and getattr(ctx.settings, "require_verification", False):
+    required = getattr(ctx.settings, "require_verification", False)
+    member = True
+    if created and required:
         request_verification(ctx.session, person.id)  # a new organisation is checked
+    elif not created:
+        member = join_organisation(
+            ctx.session, person, organisation_id, require_verification=required
+        )
     replies = [
         Reply(
             ctx.tr(
@@ -244,6 +254,17 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
             )
         )
     ]
+    if not member:
+        replies.append(
+            Reply(
+                ctx.tr(
+                    N_(
+                        "A coordinator will confirm that you belong to this "
+                        "organisation; until then you cannot act for it."
+                    )
+                )
+            )
+        )
     if _is_configured_admin(ctx):
         register_admin(ctx, person.id)
     elif requested is Role.coordinator:

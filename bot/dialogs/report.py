@@ -123,6 +123,7 @@ def report_steps(ctx: Ctx) -> tuple[Step, ...]:
                 prompt,
                 Kind.text,
                 label=indicator.name[:60],
+                raw_label=True,
                 optional=True,
                 max_len=400,
                 check=check,

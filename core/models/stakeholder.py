@@ -24,6 +24,11 @@ class Stakeholder(SQLModel, table=True):
     share_contact: bool = Field(default=False)
     preferred_platform: Platform | None = Field(default=None, sa_type=EnumText(Platform, 16))
     verified: bool = Field(default=False)
+    # Where verification is required, joining an existing organisation waits for a
+    # coordinator: until then the person cannot act for it.
+    requested_organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL"
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -34,3 +34,8 @@ def test_the_matching_benchmark_runs(pg_server) -> None:
 def test_the_reminders_benchmark_runs() -> None:
     out = run_benchmark("benchmarks.reminders", "--sizes", "200", "--fanout", "40")
     assert "sweep" in out and "fan-out" in out and "answered 429" in out
+
+
+def test_the_load_benchmark_runs() -> None:
+    out = run_benchmark("benchmarks.load", "--users", "3", "--rss-listings", "200")
+    assert "throughput" in out and "latency" in out and "RSS" in out

@@ -1,0 +1,299 @@
+"""Load through the Telegram adapter on an offline transport: N simulated people doing whole
+dialogs at once (introduce themselves, register a need, search), against a bare
+python-telegram-bot echo bot on the same transport in the same run. Then the memory of a
+process that serves 100k listings.
+
+    .venv/bin/python -m benchmarks.load                  # 200 people, SQLite
+    .venv/bin/python -m benchmarks.load --users 20 --rss-listings 2000
+
+Prints updates/s for both bots and their ratio, the p50 and p99 latency of one dialog step
+(people pausing 0.5-1.5 s between messages, as people do), and the resident memory.
+Targets: at least half the echo bot's rate; p99 at most 50 ms at 200 people; RSS at most
+150 MB with 100k listings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import SQLModel
+from telegram import Update
+from telegram.ext import ApplicationBuilder, TypeHandler
+from telegram.request import BaseRequest, RequestData
+
+import core.models  # noqa: F401
+from adapters.telegram.adapter import TelegramAdapter
+from bot.chatbot import ChatBot
+from core.storage import Database
+from core.vocabularies import default_vocabularies
+
+ME = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "BenchBot"}
+
+
+class Offline(BaseRequest):
+    """Answers every Bot API call at once, as a fast network would."""
+
+    def __init__(self) -> None:
+        self.ids = itertools.count(1)
+        self.sent: list[dict[str, Any]] = []
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        if name == "getMe":
+            result: Any = ME
+        elif name in ("sendMessage", "editMessageText"):
+            self.sent.append(params)
+            result = {
+                "message_id": next(self.ids),
+                "date": 0,
+                "text": "",
+                "chat": {"id": int(params.get("chat_id") or 1), "type": "private"},
+            }
+        else:
+            result = True
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def message(update_id: int, user: int, text: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 0,
+        "text": text,
+        "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
+        "chat": {"id": user, "type": "private"},
+    }
+    if text.startswith("/"):
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    return {"update_id": update_id, "message": body}
+
+
+def press(update_id: int, user: int, data: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "chat_instance": "c",
+            "data": data,
+            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
+            "message": {"message_id": 1, "date": 0, "chat": {"id": user, "type": "private"}},
+        },
+    }
+
+
+class Person:
+    """One simulated person: reads the buttons the bot sent them and taps or types."""
+
+    def __init__(self, user: int, offline: Offline) -> None:
+        self.user, self.offline = user, offline
+
+    def button(self, label: str) -> str:
+        for params in reversed(self.offline.sent):
+            if str(params.get("chat_id")) != str(self.user):
+                continue
+            markup = params.get("reply_markup") or {}
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    if label in button["text"]:
+                        return button["callback_data"]
+        raise LookupError(label)
+
+    def script(self) -> list[tuple[str, str]]:
+        return [
+            ("say", "/start"),
+            ("tap", "English"),
+            ("say", f"Person {self.user}"),
+            ("say", f"Organisation {self.user}"),
+            ("tap", "NGO"),
+            ("say", "Cambodia"),
+            ("tap", "I register needs"),
+            ("tap", "Skip"),
+            ("tap", "Save"),
+            ("say", "/need"),
+            ("tap", "Equipment"),
+            ("tap", "Victim assistance"),
+            ("tap", "Done"),
+            ("say", "Prosthetic kits"),
+            ("tap", "In Cambodia"),
+            ("say", "40 kits"),
+            ("tap", "Skip"),
+            ("tap", "High"),
+            ("tap", "Skip"),
+            ("tap", "Save"),
+            ("say", "/search"),
+        ]
+
+
+async def run_people(
+    app: Any, offline: Offline, users: int, pause: tuple[float, float], ids: itertools.count
+) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    handled = 0
+
+    async def one(user: int) -> None:
+        nonlocal handled
+        person = Person(user, offline)
+        rng = random.Random(user)
+        for how, value in person.script():
+            if pause[1]:
+                await asyncio.sleep(rng.uniform(*pause))
+            data = (
+                message(next(ids), user, value)
+                if how == "say"
+                else press(next(ids), user, person.button(value))
+            )
+            started = time.perf_counter()
+            await app.process_update(Update.de_json(data, app.bot))
+            latencies.append((time.perf_counter() - started) * 1000)
+            handled += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(10_000 + u) for u in range(users)))
+    return latencies, handled, time.perf_counter() - started
+
+
+async def partnerbot(users: int, pause: tuple[float, float], folder: Path) -> tuple:
+    db = Database.from_url(f"sqlite:///{folder / 'load.db'}")
+    SQLModel.metadata.create_all(db.engine)
+    offline = Offline()
+    app = ApplicationBuilder().token("1:BENCH").request(offline).build()
+    app.add_handler(
+        TypeHandler(Update, TelegramAdapter(ChatBot(db, default_vocabularies())).on_update)
+    )
+    async with app:
+        result = await run_people(app, offline, users, pause, itertools.count(1))
+    db.dispose()
+    return result
+
+
+async def echo(users: int) -> tuple:
+    offline = Offline()
+    app = ApplicationBuilder().token("1:ECHO").request(offline).build()
+
+    async def reply(update: Update, context: Any) -> None:
+        if update.callback_query:
+            await update.callback_query.answer()
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_message(
+            chat.id,
+            "echo",
+            reply_markup={
+                "inline_keyboard": [
+                    [{"text": label, "callback_data": "x"} for label in ("English", "NGO")]
+                ]
+            },
+        )
+
+    app.add_handler(TypeHandler(Update, reply))
+    async with app:
+        ids = itertools.count(1)
+        started = time.perf_counter()
+        handled = 0
+
+        async def one(user: int) -> None:
+            nonlocal handled
+            for n in range(21):
+                data = message(next(ids), user, "hello") if n % 2 else press(next(ids), user, "x")
+                await app.process_update(Update.de_json(data, app.bot))
+                handled += 1
+
+        await asyncio.gather(*(one(10_000 + u) for u in range(users)))
+        return handled, time.perf_counter() - started
+
+
+def rss_with_listings(count: int) -> float:
+    """The resident memory (MB) of a fresh process that opens the bot on `count` listings and
+    runs searches and matching over them."""
+    code = f"""
+import random, resource, tempfile
+from pathlib import Path
+from sqlmodel import SQLModel
+import core.models
+from benchmarks.matching import populate, new_listing
+from bot.chatbot import ChatBot
+from core.matching import rank
+from core.storage import Database
+from core.vocabularies import default_vocabularies
+folder = tempfile.mkdtemp()
+db = Database.from_url(f"sqlite:///{{Path(folder) / 'rss.db'}}")
+SQLModel.metadata.create_all(db.engine)
+populate(db, default_vocabularies(), {count}, random.Random(1))
+db.dispose()
+db = Database.from_url(f"sqlite:///{{Path(folder) / 'rss.db'}}")
+bot = ChatBot(db, default_vocabularies())
+rng = random.Random(2)
+for _ in range(50):
+    listing = new_listing(db, default_vocabularies(), rng)
+    with db.read() as s:
+        rank(s, default_vocabularies(), listing)
+print(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--rss-listings", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.0, 0.0), Path(folder)))
+    ours = handled / elapsed
+    echoed, echo_elapsed = asyncio.run(echo(args.users))
+    theirs = echoed / echo_elapsed
+    print(
+        f"throughput: Partnerbot {ours:7.1f} updates/s, echo bot {theirs:7.1f} updates/s, "
+        f"ratio {ours / theirs:.2f} ({args.users} people at once, no pauses)"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.5, 1.5), Path(folder)))
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(
+        f"latency:    {args.users} people pausing 0.5-1.5 s: p50 "
+        f"{statistics.median(latencies):6.1f} ms, p99 {p99:6.1f} ms, "
+        f"{handled / elapsed:6.1f} updates/s over {elapsed:.0f} s"
+    )
+    print(
+        f"memory:     RSS {rss_with_listings(args.rss_listings):6.1f} MB with "
+        f"{args.rss_listings} listings"
+    )
+
+
+if __name__ == "__main__":
+    main()
