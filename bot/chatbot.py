@@ -5,11 +5,13 @@ messages loses nothing and the next message resumes the dialog where it was."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot.actions import CommandAction, DialogAction, parse_token
@@ -109,13 +111,27 @@ class ChatBot:
         platform = str(inbound.sender.platform)
         UPDATES.labels(platform).inc()
         try:
-            with STEP_SECONDS.labels(platform).time(), self.db.write() as session:
-                return self._handle(session, inbound)
+            with STEP_SECONDS.labels(platform).time():
+                return self._with_retries(inbound)
         except Exception:
             # Unexpected: log it, and tell the person politely; the last committed answer
             # stands, so they can simply try again.
             log.exception("failed to handle a message from %s", inbound.sender.platform)
             return [Reply(Tr(supported(inbound.sender.language_hint))(GENERIC))]
+
+    def _with_retries(self, inbound: Inbound, attempts: int = 4) -> list[Reply]:
+        """The database briefly out of reach (a restart, a fail-over) costs a short wait, not
+        the message: the whole exchange is retried, and it either happens once or not at all."""
+        for attempt in range(attempts):
+            try:
+                with self.db.write() as session:
+                    return self._handle(session, inbound)
+            except sa.exc.OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                log.warning("database unreachable, trying again (%d)", attempt + 1)
+                time.sleep(0.2 * 2**attempt)
+        raise AssertionError("unreachable")
 
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
         sender = inbound.sender

@@ -41,9 +41,14 @@ class DeliveryError(Exception):
 class Transient(DeliveryError):
     """Try again later (network trouble, a rate limit); `retry_after` in seconds if known."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, ambiguous: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        # The platform may have received it (the answer, not the request, was lost): the
+        # retry may be a duplicate, and is counted as one.
+        self.ambiguous = ambiguous
 
 
 class Permanent(DeliveryError):
@@ -282,6 +287,8 @@ class Dispatcher:
         with self.db.write() as session:
             for item, error in outcomes:
                 outcome = "sent" if error is None else type(error).__name__.lower()
+                if isinstance(error, Transient) and error.ambiguous:
+                    outcome = "ambiguous"
                 NOTIFICATIONS.labels(str(item.recipient.platform), outcome).inc()
                 row = session.get(Notification, item.notification_id)
                 if row is None or row.attempts != item.attempt:

@@ -35,5 +35,7 @@ class TelegramChannel:
             if any(reason in str(error).lower() for reason in GONE):
                 raise Permanent(str(error)) from error
             raise Transient(str(error)) from error
-        except (TimedOut, NetworkError) as error:
+        except TimedOut as error:  # sent, perhaps: Telegram may have it already
+            raise Transient(str(error), ambiguous=True) from error
+        except NetworkError as error:
             raise Transient(str(error)) from error

@@ -23,6 +23,7 @@ class QuietServer(ThreadingHTTPServer):
 class FakeBotApi:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
+        self.refuse_sends = False
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.paths: list[str] = []
         self._lock = threading.Lock()
@@ -34,6 +35,12 @@ class FakeBotApi:
                 raw = self.rfile.read(length).decode() if length else ""
                 params = {k: v[0] for k, v in parse_qs(raw).items()}
                 method = self.path.rsplit("/", 1)[-1]
+                if api.refuse_sends and method == "sendMessage":
+                    self.send_response(502)  # the platform is down: nothing was delivered
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(b'{"ok": false, "error_code": 502, "description": "Bad"}')
+                    return
                 body = json.dumps({"ok": True, "result": api.answer(self.path, method, params)})
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
