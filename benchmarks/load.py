@@ -230,38 +230,42 @@ async def echo(users: int) -> tuple:
 
 
 def rss_with_listings(count: int) -> float:
-    """The resident memory (MB) of a fresh process that opens the bot on `count` listings and
-    runs searches and matching over them."""
-    code = f"""
-import random, resource, tempfile
+    """The resident memory (MB) of a fresh process that serves `count` listings: it opens
+    the bot on a database filled by another process, and runs matching over it."""
+    root = Path(__file__).resolve().parents[1]
+    folder = tempfile.mkdtemp()
+    fill = f"""
+import random
 from pathlib import Path
 from sqlmodel import SQLModel
 import core.models
-from benchmarks.matching import populate, new_listing
+from benchmarks.matching import populate
+from core.storage import Database
+from core.vocabularies import default_vocabularies
+db = Database.from_url("sqlite:///{folder}/rss.db")
+SQLModel.metadata.create_all(db.engine)
+populate(db, default_vocabularies(), {count}, random.Random(1))
+"""
+    serve = f"""
+import random
+import core.models
+from benchmarks.matching import new_listing
 from bot.chatbot import ChatBot
 from core.matching import rank
 from core.storage import Database
 from core.vocabularies import default_vocabularies
-folder = tempfile.mkdtemp()
-db = Database.from_url(f"sqlite:///{{Path(folder) / 'rss.db'}}")
-SQLModel.metadata.create_all(db.engine)
-populate(db, default_vocabularies(), {count}, random.Random(1))
-db.dispose()
-db = Database.from_url(f"sqlite:///{{Path(folder) / 'rss.db'}}")
+db = Database.from_url("sqlite:///{folder}/rss.db")
 bot = ChatBot(db, default_vocabularies())
 rng = random.Random(2)
 for _ in range(50):
     listing = new_listing(db, default_vocabularies(), rng)
     with db.read() as s:
         rank(s, default_vocabularies(), listing)
-print(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])
+print(open("/proc/self/status").read().split("VmRSS:")[1].split()[0])
 """
+    subprocess.run([sys.executable, "-c", fill], check=True, cwd=root)
     out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        [sys.executable, "-c", serve], capture_output=True, text=True, check=True, cwd=root
     )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 

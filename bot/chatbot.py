@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,6 +65,7 @@ from core.usage import record_usage
 from core.vocabularies import Vocabularies
 
 log = logging.getLogger(__name__)
+SEEN_EVERY = timedelta(minutes=5)
 
 Handler = Callable[["ChatBot", Ctx, Conversation | None, str], list[Reply]]
 
@@ -177,8 +178,10 @@ class ChatBot:
             session.get(Stakeholder, identity.stakeholder_id) if identity.stakeholder_id else None
         )
         actor = load_actor(session, person.id) if person and person.id else None
-        if person is not None:
-            person.last_seen_at = utcnow()
+        if person is not None and (
+            person.last_seen_at is None or utcnow() - person.last_seen_at > SEEN_EVERY
+        ):
+            person.last_seen_at = utcnow()  # to the minute is enough: one write less a message
         ctx = Ctx(
             session=session,
             vocab=self.vocab,

@@ -161,11 +161,18 @@ def ensure_identity(
             platform=platform, workspace=workspace, external_user_id=external_user_id
         )
         session.add(identity)
-    identity.chat_id = chat_id or identity.chat_id
-    identity.handle = handle or identity.handle
-    identity.display_name = (display_name or identity.display_name or "")[:200] or None
-    identity.unreachable_at = None  # they just spoke to us
-    session.flush()
+    # Written only when something changed: this runs for every message.
+    fresh = {
+        "chat_id": chat_id or identity.chat_id,
+        "handle": handle or identity.handle,
+        "display_name": (display_name or identity.display_name or "")[:200] or None,
+        "unreachable_at": None,  # they just spoke to us
+    }
+    for name, value in fresh.items():
+        if getattr(identity, name) != value:
+            setattr(identity, name, value)
+    if identity.id is None:
+        session.flush()
     return identity
 
 
