@@ -88,6 +88,10 @@ class Limits:
     per_chat_interval: float
 
 
+# At most this many notices to one chat in a pass: at one a second, well inside the lease;
+# the rest wait for the next pass.
+PER_CHAT = 30
+
 DEFAULT_LIMITS = {
     Platform.telegram: Limits(per_second=30, per_chat_interval=1.0),
     Platform.slack: Limits(per_second=20, per_chat_interval=1.0),
@@ -180,8 +184,29 @@ class Dispatcher:
             for item in items:
                 outcomes.append((item, await self._send(item)))
 
-        await asyncio.gather(*(one_chat(items) for items in by_chat.values()))
-        await asyncio.to_thread(self._record, outcomes, stats)
+        async def record_as_they_come() -> None:
+            """Outcomes are written every half second, not at the end of the pass: a crash
+            mid-pass then resends little, and no row outlives its lease unrecorded."""
+            while not done.is_set() or outcomes:
+                if outcomes:
+                    ready = outcomes[:]
+                    del outcomes[: len(ready)]
+                    await asyncio.to_thread(self._record, ready, stats)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(done.wait(), 0.5)
+
+        # Beyond PER_CHAT for one chat: handed back untried, for the next pass.
+        outcomes += [
+            (item, NotHere("next pass")) for items in by_chat.values() for item in items[PER_CHAT:]
+        ]
+        done = asyncio.Event()
+        recorder = asyncio.create_task(record_as_they_come())
+        try:
+            await asyncio.gather(*(one_chat(items[:PER_CHAT]) for items in by_chat.values()))
+        finally:
+            done.set()
+            await recorder
         return stats
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:

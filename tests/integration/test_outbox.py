@@ -258,3 +258,16 @@ async def test_the_pace_caps_the_overall_rate() -> None:
     for n in range(100):  # the first 50 use the full bucket, the next 50 take about a second
         await pace.wait(f"chat{n}")
     assert loop.time() - start >= 0.9
+
+
+async def test_a_busy_chat_is_served_over_several_passes_each_notice_once(db, vocab, clock):
+    ana = someone(db, "Ana", (Platform.telegram, "111"))
+    for n in range(40):
+        notify(db, ana, f"k{n}")
+    channel = FakeChannel()
+    out = dispatcher(db, vocab, channel, clock)
+    first = await out.run_once()
+    second = await out.run_once()
+    assert (first.sent, second.sent) == (30, 10)
+    assert len(channel.delivered) == 40 == len(set(channel.delivered))
+    assert {row.attempts for row in rows(db)} == {1}  # the ones handed back were not counted
