@@ -148,6 +148,9 @@ class ChatBot:
         if inbound.file is not None and conv is None:
             return [Reply(ctx.tr(N_("Thank you, but I cannot use files here yet.")))]
         text = (inbound.text or "").strip()
+        if conv is not None and conv.mode == "results" and text:
+            self.engine.discard(ctx)  # search results are done with once one types on
+            conv = None
         if conv is not None:
             return self.engine.on_text(ctx, conv, text) if text else self.engine.prompt(ctx, conv)
         if person is None:

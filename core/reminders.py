@@ -207,7 +207,11 @@ def _stale_listings(
 ) -> tuple[list[Planned], list[Planned]]:
     rows = session.execute(
         sa.select(
-            Listing.id, Listing.created_by_id, Listing.last_confirmed_at, Stakeholder.timezone
+            Listing.id,
+            Listing.created_by_id,
+            Listing.last_confirmed_at,
+            Stakeholder.timezone,
+            Listing.organisation_id,
         )
         .outerjoin(Stakeholder, col(Stakeholder.id) == Listing.created_by_id)
         .where(
@@ -216,7 +220,8 @@ def _stale_listings(
         )
     ).all()
     stale, expiring = [], []
-    for listing_id, owner, confirmed, timezone in rows:
+    for listing_id, owner, confirmed, timezone, organisation_id in rows:
+        owner = owner or _member_of(session, organisation_id)  # its author may be gone
         if owner is None:
             continue
         since = confirmed.date().isoformat()
@@ -231,6 +236,15 @@ def _stale_listings(
                 Planned(owner, "listing_stale", f"stale:{listing_id}:{since}", payload, hold)
             )
     return stale, expiring
+
+
+def _member_of(session: Session, organisation_id: int) -> int | None:
+    return session.execute(
+        sa.select(Stakeholder.id)
+        .where(Stakeholder.organisation_id == organisation_id)
+        .order_by(col(Stakeholder.id))
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _write(session: Session, planned: list[Planned], now: datetime) -> int:

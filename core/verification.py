@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from core import audit
+from core.clock import utcnow
 from core.errors import NotFound, PermissionDenied
 from core.models import Listing, Organisation, Stakeholder
 from core.models.enums import Role, VerificationStatus
@@ -111,6 +112,6 @@ def reject(session: Session, actor: Actor, stakeholder_id: int, reason: str) -> 
         session,
         stakeholder_id,
         "verification_result",
-        f"rejected:{stakeholder_id}",
+        f"rejected:{stakeholder_id}:{utcnow().isoformat()}",  # one each time
         {"approved": False, "reason": why},
     )
