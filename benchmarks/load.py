@@ -161,6 +161,8 @@ async def run_people(
         nonlocal handled
         person = Person(user, offline)
         rng = random.Random(user)
+        if pause[1]:  # people arrive over a few seconds, not all in the same instant
+            await asyncio.sleep(rng.uniform(0, 3))
         for how, value in person.script():
             if pause[1]:
                 await asyncio.sleep(rng.uniform(*pause))

@@ -7,6 +7,9 @@ can fail with "database is locked" however long the timeout is)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -77,6 +80,14 @@ def insert_or_ignore(
     return session.execute(statement).scalar_one_or_none()
 
 
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+
+
+def _lock_for(path: str) -> threading.RLock:
+    """One lock per database file in this process (re-entrant: a write inside a write)."""
+    return _FILE_LOCKS.setdefault(os.path.abspath(path), threading.RLock())
+
+
 class Database:
     """Hands out units of work. `write()` commits on success and rolls back on error;
     `read()` never takes SQLite's write lock."""
@@ -85,6 +96,11 @@ class Database:
         self.engine = engine
         self._reader = engine.execution_options(**{_READ_ONLY: True})
         self._engine_options = engine_options or {}
+        self._writer: contextlib.AbstractContextManager[object] = (
+            _lock_for(engine.url.database or "")
+            if engine.dialect.name == "sqlite"
+            else contextlib.nullcontext()
+        )
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
@@ -101,7 +117,10 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        # SQLite has one writer at a time. Threads of this process queue on a lock, which
+        # wakes the next one at once; left to SQLite's busy handler, a waiting writer sleeps
+        # in steps of up to 100 ms. Other processes still queue through the busy timeout.
+        with self._writer, Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
