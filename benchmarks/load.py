@@ -6,7 +6,8 @@ process that serves 100k listings.
     .venv/bin/python -m benchmarks.load                  # 200 people, SQLite
     .venv/bin/python -m benchmarks.load --users 20 --rss-listings 2000
 
-Prints updates/s for both bots and their ratio, the p50 and p99 latency of one dialog step
+Prints updates/s for both bots and their ratio (and, as a yardstick, the echo bot that also
+saves each answer in one SQLModel transaction), the p50 and p99 latency of one dialog step
 (people pausing 0.5-1.5 s between messages, as people do), and the resident memory.
 Targets: at least half the echo bot's rate; p99 at most 50 ms at 200 people; RSS at most
 150 MB with 100k listings."""
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from telegram import Update
 from telegram.ext import ApplicationBuilder, TypeHandler
 from telegram.request import BaseRequest, RequestData
@@ -34,6 +35,9 @@ from telegram.request import BaseRequest, RequestData
 import core.models  # noqa: F401
 from adapters.telegram.adapter import TelegramAdapter
 from bot.chatbot import ChatBot
+from bot.units import run_unit
+from core.models import ChannelIdentity, Conversation
+from core.models.enums import Platform
 from core.storage import Database
 from core.vocabularies import default_vocabularies
 
@@ -45,7 +49,7 @@ class Offline(BaseRequest):
 
     def __init__(self) -> None:
         self.ids = itertools.count(1)
-        self.sent: list[dict[str, Any]] = []
+        self.sent: dict[str, list[dict[str, Any]]] = {}  # by chat
 
     async def initialize(self) -> None:
         return None
@@ -70,7 +74,7 @@ class Offline(BaseRequest):
         if name == "getMe":
             result: Any = ME
         elif name in ("sendMessage", "editMessageText"):
-            self.sent.append(params)
+            self.sent.setdefault(str(params.get("chat_id")), []).append(params)
             result = {
                 "message_id": next(self.ids),
                 "date": 0,
@@ -115,9 +119,7 @@ class Person:
         self.user, self.offline = user, offline
 
     def button(self, label: str) -> str:
-        for params in reversed(self.offline.sent):
-            if str(params.get("chat_id")) != str(self.user):
-                continue
+        for params in reversed(self.offline.sent.get(str(self.user), [])):
             markup = params.get("reply_markup") or {}
             for row in markup.get("inline_keyboard", []):
                 for button in row:
@@ -195,15 +197,45 @@ async def partnerbot(users: int, pause: tuple[float, float], folder: Path) -> tu
     return result
 
 
-async def echo(users: int) -> tuple:
+async def echo(users: int, folder: Path | None = None) -> tuple:
+    """The bare echo bot; with a folder, the echo bot plus the least a dialog step must do:
+    one SQLModel transaction that finds the account and its dialog and saves the answer."""
     offline = Offline()
     app = ApplicationBuilder().token("1:ECHO").request(offline).build()
+    db = Database.from_url(f"sqlite:///{folder / 'floor.db'}") if folder else None
+    if db is not None:
+        SQLModel.metadata.create_all(db.engine)
+
+    def save_answer(user: int) -> None:
+        assert db is not None
+        with db.write() as session:
+            identity = session.exec(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.platform == Platform.telegram,
+                    ChannelIdentity.workspace == "",
+                    ChannelIdentity.external_user_id == str(user),
+                )
+            ).first()
+            if identity is None:
+                identity = ChannelIdentity(platform=Platform.telegram, external_user_id=str(user))
+                session.add(identity)
+                session.flush()
+            conversation = session.exec(
+                select(Conversation).where(Conversation.identity_id == identity.id)
+            ).first()
+            if conversation is None:
+                assert identity.id is not None
+                session.add(Conversation(identity_id=identity.id, dialog="echo", nonce="n"))
+            else:
+                conversation.revision += 1
 
     async def reply(update: Update, context: Any) -> None:
         if update.callback_query:
             await update.callback_query.answer()
         chat = update.effective_chat
         assert chat is not None
+        if db is not None:
+            await run_unit(db, save_answer, chat.id)
         await context.bot.send_message(
             chat.id,
             "echo",
@@ -228,7 +260,10 @@ async def echo(users: int) -> tuple:
                 handled += 1
 
         await asyncio.gather(*(one(10_000 + u) for u in range(users)))
-        return handled, time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+    if db is not None:
+        db.dispose()
+    return handled, elapsed
 
 
 def rss_with_listings(count: int) -> float:
@@ -239,7 +274,7 @@ def rss_with_listings(count: int) -> float:
     fill = f"""
 import random
 from pathlib import Path
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 import core.models
 from benchmarks.matching import populate
 from core.storage import Database
@@ -253,6 +288,9 @@ import random
 import core.models
 from benchmarks.matching import new_listing
 from bot.chatbot import ChatBot
+from bot.units import run_unit
+from core.models import ChannelIdentity, Conversation
+from core.models.enums import Platform
 from core.matching import rank
 from core.storage import Database
 from core.vocabularies import default_vocabularies
@@ -282,9 +320,16 @@ def main() -> None:
     ours = handled / elapsed
     echoed, echo_elapsed = asyncio.run(echo(args.users))
     theirs = echoed / echo_elapsed
+    with tempfile.TemporaryDirectory() as folder:
+        floored, floor_elapsed = asyncio.run(echo(args.users, Path(folder)))
+    floor = floored / floor_elapsed
     print(
         f"throughput: Partnerbot {ours:7.1f} updates/s, echo bot {theirs:7.1f} updates/s, "
         f"ratio {ours / theirs:.2f} ({args.users} people at once, no pauses)"
+    )
+    print(
+        f"floor:      echo bot + one SQLModel transaction a step {floor:7.1f} updates/s, "
+        f"ratio {floor / theirs:.2f} (no dialog: the ceiling when answers are saved via SQLModel)"
     )
     with tempfile.TemporaryDirectory() as folder:
         latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.5, 1.5), Path(folder)))

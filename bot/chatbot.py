@@ -28,6 +28,7 @@ from bot.home import home_view
 from bot.i18n import N_, Tr, supported
 from bot.messages import Button, Inbound, Reply, Sender
 from bot.metrics import STEP_SECONDS, UPDATES
+from bot.speaker import load_speaker
 from bot.text import Text
 from bot.views import listing_card
 from core.clock import utcnow
@@ -54,8 +55,6 @@ from core.partnerships import (
 from core.people import (
     Actor,
     create_link_code,
-    ensure_identity,
-    load_actor,
     platforms_of,
     redeem_link_code,
 )
@@ -168,19 +167,8 @@ class ChatBot:
 
     def _context(self, session: Session, sender: Sender) -> tuple[Ctx, Conversation | None]:
         """Who is speaking, in which language, and the dialog they are in, if any."""
-        identity = ensure_identity(
-            session,
-            sender.platform,
-            sender.user_id,
-            workspace=sender.workspace,
-            chat_id=sender.chat_id,
-            handle=sender.handle,
-            display_name=sender.display_name,
-        )
-        person = (
-            session.get(Stakeholder, identity.stakeholder_id) if identity.stakeholder_id else None
-        )
-        actor = load_actor(session, person.id) if person and person.id else None
+        speaker = load_speaker(session, sender)
+        identity, person, actor = speaker.identity, speaker.person, speaker.actor
         if person is not None and (
             person.last_seen_at is None or utcnow() - person.last_seen_at > SEEN_EVERY
         ):
@@ -195,7 +183,7 @@ class ChatBot:
             settings=self.settings,
             clock=self.clock,
         )
-        conv = self.engine.current(ctx)
+        conv = speaker.conversation
         ctx.tr = Tr(self._language(person, conv, sender.language_hint))
         return ctx, conv
 

@@ -155,7 +155,30 @@ def ensure_identity(
     display_name: str | None = None,
 ) -> ChannelIdentity:
     """The account that just spoke, created on first contact and kept up to date."""
-    identity = identity_for(session, platform, external_user_id, workspace)
+    return refresh_identity(
+        session,
+        identity_for(session, platform, external_user_id, workspace),
+        platform,
+        external_user_id,
+        workspace=workspace,
+        chat_id=chat_id,
+        handle=handle,
+        display_name=display_name,
+    )
+
+
+def refresh_identity(
+    session: Session,
+    identity: ChannelIdentity | None,
+    platform: Platform,
+    external_user_id: str,
+    *,
+    workspace: str = "",
+    chat_id: str | None = None,
+    handle: str | None = None,
+    display_name: str | None = None,
+) -> ChannelIdentity:
+    """`ensure_identity` for an account already looked up (None: not known yet)."""
     if identity is None:
         identity = ChannelIdentity(
             platform=platform, workspace=workspace, external_user_id=external_user_id

@@ -8,6 +8,7 @@ can fail with "database is locked" however long the timeout is)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -69,15 +70,19 @@ def insert_or_ignore(
     """Inserts a row unless one with the same unique key exists; the new id, or None.
     One statement, so two writers racing for the same key cannot both win."""
     dialect = session.get_bind().dialect.name
+    statement = _insert_or_ignore_statement(dialect, model, tuple(unique))
+    return session.execute(statement, values).scalar_one_or_none()
+
+
+@functools.cache
+def _insert_or_ignore_statement(
+    dialect: str, model: type[SQLModel], unique: tuple[str, ...]
+) -> Any:
+    # Built once and given its values at execution: building and hashing the statement anew
+    # cost more than running it (this runs for every inbound message).
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.__table__  # type: ignore[attr-defined]
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=unique)
-        .returning(table.c.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 _FILE_LOCKS: dict[str, threading.RLock] = {}
@@ -96,10 +101,8 @@ class Database:
         self.engine = engine
         self._reader = engine.execution_options(**{_READ_ONLY: True})
         self._engine_options = engine_options or {}
-        self._writer: contextlib.AbstractContextManager[object] = (
-            _lock_for(engine.url.database or "")
-            if engine.dialect.name == "sqlite"
-            else contextlib.nullcontext()
+        self._writer_lock = (
+            _lock_for(engine.url.database or "") if engine.dialect.name == "sqlite" else None
         )
 
     @classmethod
@@ -120,8 +123,22 @@ class Database:
         # SQLite has one writer at a time. Threads of this process queue on a lock, which
         # wakes the next one at once; left to SQLite's busy handler, a waiting writer sleeps
         # in steps of up to 100 ms. Other processes still queue through the busy timeout.
-        with self._writer, Session(self.engine, expire_on_commit=False) as session, session.begin():
+        lock = self._writer_lock or contextlib.nullcontext()
+        with lock, Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def writer_if_free(self) -> Iterator[bool]:
+        """On SQLite, holds this process's writer lock if nobody does, and says whether it
+        could; the writes made meanwhile on this thread take it again without waiting."""
+        lock = self._writer_lock
+        if lock is None or not lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

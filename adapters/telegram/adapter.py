@@ -29,6 +29,7 @@ from adapters.telegram.render import MAX_CAPTION, keyboard, split_html, to_html
 from bot.chatbot import ChatBot
 from bot.i18n import LANGUAGES, N_, Tr
 from bot.messages import FileRef, Inbound, Reply, Sender
+from bot.units import run_unit
 from core.models.enums import Platform
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class TelegramAdapter:
         inbound = self.inbound(update)
         if inbound is None:
             return
-        replies = await asyncio.to_thread(self.chatbot.handle, inbound)
+        replies = await run_unit(self.chatbot.db, self.chatbot.handle, inbound)
         edited = query.message if query and isinstance(query.message, Message) else None
         await self.send(context.bot, chat.id, replies, edit=edited)
 
