@@ -71,7 +71,8 @@ def insert_or_ignore(
     One statement, so two writers racing for the same key cannot both win."""
     dialect = session.get_bind().dialect.name
     statement = _insert_or_ignore_statement(dialect, model, tuple(unique))
-    return session.execute(statement, values).scalar_one_or_none()
+    session.flush()  # what the row may refer to; then the session's connection, not the ORM
+    return session.connection().execute(statement, values).scalar_one_or_none()
 
 
 @functools.cache

@@ -74,6 +74,9 @@ class Ctx:
     follow_up: tuple[str, dict[str, Any]] | None = None  # a dialog to start after this one
     token: Callable[..., str] = field(default=lambda op, arg="": "")  # buttons of this dialog
     clock: Callable[[], datetime] = utcnow  # moved by simulations and tests
+    # Lookups a step repeats within one message (its condition, then the summary), kept for
+    # that message only.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()

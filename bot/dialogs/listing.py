@@ -49,8 +49,10 @@ def _regions(ctx: Ctx) -> list[Choice]:
 def home_country(ctx: Ctx) -> str | None:
     if ctx.person is None or ctx.person.organisation_id is None:
         return None
-    organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
-    return organisation.country if organisation else None
+    if "home_country" not in ctx.memo:  # asked by several steps and the summary
+        organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
+        ctx.memo["home_country"] = organisation.country if organisation else None
+    return ctx.memo["home_country"]
 
 
 def _places(kind: ListingKind):
@@ -340,7 +342,10 @@ def _duplicates(ctx: Ctx, kind: ListingKind) -> list[Listing]:
         draft = validate_draft(draft_from_answers(ctx, kind), ctx.vocab)
     except InvalidInput:
         return []  # not complete yet: asked again once it is
-    return find_duplicates(ctx.session, ctx.vocab, ctx.actor, draft)
+    key = ("duplicates", repr(draft))
+    if key not in ctx.memo:
+        ctx.memo[key] = find_duplicates(ctx.session, ctx.vocab, ctx.actor, draft)
+    return list(ctx.memo[key])
 
 
 def _duplicate_choices(kind: ListingKind):
