@@ -362,13 +362,16 @@ def confirm(
                 {"partnership_id": partnership_id},
             )
     else:
+        # Keyed by this confirmation's moment: after a change to the draft, the same partner
+        # confirming again is news again.
+        moment = now.strftime("%Y%m%dT%H%M%S%f")
         for m, _ in view.members:
             if m.confirmed_at is None and m.stakeholder_id:
                 enqueue(
                     session,
                     m.stakeholder_id,
                     "partnership_confirm",
-                    f"partnership:{partnership_id}:confirm:{member.id}:{m.stakeholder_id}",
+                    f"partnership:{partnership_id}:confirm:{member.id}:{moment}:{m.stakeholder_id}",
                     {"partnership_id": partnership_id},
                 )
     return view

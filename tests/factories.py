@@ -82,8 +82,10 @@ def active_partnership(
     frequency: str = "quarterly",
     timezones: tuple[str, str] = ("UTC", "UTC"),
     coordinator: Actor | None = None,
+    confirmed: bool = True,
 ) -> tuple[int, Actor, Actor]:
-    """Two partners, one objective with its indicator, a schedule, both confirmed."""
+    """Two partners, one objective with its indicator, a schedule, both confirmed (or, with
+    confirmed=False, a complete draft)."""
     from core.models import Stakeholder
     from core.models.enums import Frequency
     from core.partnerships import (
@@ -130,6 +132,7 @@ def active_partnership(
         first_due=first_due,
         coordinator_id=boss.id,
     )
-    confirm(session, field_contact, partnership.id)
-    confirm(session, donor, partnership.id)
+    if confirmed:
+        confirm(session, field_contact, partnership.id)
+        confirm(session, donor, partnership.id)
     return partnership.id, field_contact, donor

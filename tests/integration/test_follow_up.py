@@ -285,3 +285,19 @@ def test_indicator_breakdowns(text, total, parts) -> None:
 
     value = parse_value(text, "ind1", Disaggregation.sex_age)
     assert value == {"total": total, "parts": parts}
+
+
+def test_a_partner_who_confirms_again_after_a_change_is_announced_again(db, vocab) -> None:
+    from core.partnerships import confirm, set_responsibilities
+
+    with db.write() as s:
+        pid, field_contact, donor = active_partnership(
+            s, vocab, first_due=date(2027, 3, 31), confirmed=False
+        )
+        set_responsibilities(s, donor, pid, "Funding and reporting")  # the donor takes part
+        confirm(s, field_contact, pid)
+    with db.write() as s:
+        set_responsibilities(s, field_contact, pid, "A bigger part of the work")  # unconfirms
+        confirm(s, field_contact, pid)
+    asked = [n for n in notices(db, "partnership_confirm") if n.stakeholder_id == donor.id]
+    assert len(asked) == 2
