@@ -71,3 +71,23 @@ class Reply:
     @property
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
+
+
+@dataclass
+class Progress:
+    """How far one delivery got: a long text goes out as several messages, and a retry after
+    a failure part-way sends only the messages that did not go out."""
+
+    sent: int = 0
+    _met: int = 0  # messages met so far in the current attempt
+
+    def attempt(self) -> None:
+        self._met = 0
+
+    def pending(self) -> bool:
+        """Whether the next message in order still has to go out; ask once per message."""
+        self._met += 1
+        return self._met > self.sent
+
+    def done(self) -> None:
+        self.sent += 1

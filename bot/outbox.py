@@ -22,7 +22,7 @@ from typing import Protocol
 from sqlmodel import Session, col, select
 
 from bot.i18n import Tr
-from bot.messages import Reply
+from bot.messages import Progress, Reply
 from bot.metrics import NOTIFICATIONS
 from bot.notices import render_notice
 from core.clock import utcnow
@@ -77,7 +77,9 @@ class Recipient:
 class Channel(Protocol):
     platform: Platform
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None: ...
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,9 @@ class Dispatcher:
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.clock = clock
         self._paces: dict[Platform, Pace] = {}
+        # Notices that went out part-way, by id: their retry sends only the rest. Kept in
+        # memory: after a crash part-way, the whole notice goes again (an ambiguous case).
+        self._progress: dict[int, Progress] = {}
 
     # -- one pass ----------------------------------------------------------------------------
 
@@ -228,17 +233,22 @@ class Dispatcher:
                 self.limits[platform], clock=lambda: self.clock().timestamp()
             )
         await pace.wait(item.recipient.chat_key)
+        progress = self._progress.setdefault(item.notification_id, Progress())
         try:
-            await self.channels[platform].deliver(item.recipient, item.replies)
+            await self.channels[platform].deliver(item.recipient, item.replies, progress)
         except Transient as error:
             if error.retry_after:
                 pace.blocked_until = self.clock().timestamp() + error.retry_after
+            if not progress.sent:  # nothing went out: nothing to remember
+                self._progress.pop(item.notification_id, None)
             return error
         except DeliveryError as error:
+            self._progress.pop(item.notification_id, None)
             return error
         except Exception as error:  # an unknown failure is treated as passing trouble
             log.exception("delivery of notice %s failed", item.notification_id)
             return Transient(f"{type(error).__name__}: {error}")
+        self._progress.pop(item.notification_id, None)
         return None
 
     # -- the database side -------------------------------------------------------------------

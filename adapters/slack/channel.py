@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import escape, messages
-from bot.messages import Reply
+from bot.messages import Progress, Reply
 from bot.outbox import Permanent, Recipient, Transient
 from core.models.enums import Platform
 
@@ -38,10 +38,16 @@ class SlackChannel:
         self.client = client
         self.after_delivery = after_delivery
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None:
+        progress = progress or Progress()
+        progress.attempt()
         try:
-            for reply in replies:
-                await self._send(recipient, reply)
+            for reply in replies:  # one Slack message each; a retry skips those that went out
+                if progress.pending():
+                    await self._send(recipient, reply)
+                    progress.done()
         except SlackApiError as error:
             code = error.response.get("error", "")
             if error.response.status_code == 429:

@@ -28,7 +28,7 @@ from telegram.request import BaseRequest
 from adapters.telegram.render import MAX_CAPTION, keyboard, split_html, to_html
 from bot.chatbot import ChatBot
 from bot.i18n import LANGUAGES, N_, Tr
-from bot.messages import FileRef, Inbound, Reply, Sender
+from bot.messages import FileRef, Inbound, Progress, Reply, Sender
 from bot.units import run_unit
 from core.models.enums import Platform
 
@@ -150,19 +150,25 @@ class TelegramAdapter:
                     if "not modified" in str(error).lower():
                         continue
                     log.info("could not edit a message, sending a new one: %s", error)
+            progress = Progress()
             try:
-                await send_reply(bot, chat_id, reply)
+                await send_reply(bot, chat_id, reply, progress)
             except RetryAfter as error:
                 await asyncio.sleep(seconds(error.retry_after))
-                await send_reply(bot, chat_id, reply)
+                progress.attempt()
+                await send_reply(bot, chat_id, reply, progress)
 
 
-async def send_reply(bot: Any, chat_id: int | str, reply: Reply) -> None:
+async def send_reply(
+    bot: Any, chat_id: int | str, reply: Reply, progress: Progress | None = None
+) -> None:
     """One neutral reply: a photo or document with its caption, or text split in pieces with
-    the buttons under the last one."""
+    the buttons under the last one. With a progress, the pieces that went out in an earlier
+    attempt are not sent again."""
+    progress = progress or Progress()
     attachment = reply.attachment
-    if attachment is not None:
-        caption = split_html(reply.text, MAX_CAPTION)
+    caption = split_html(reply.text, MAX_CAPTION) if attachment is not None else []
+    if attachment is not None and progress.pending():
         with attachment.path.open("rb") as handle:
             send = bot.send_photo if attachment.is_image else bot.send_document
             field = "photo" if attachment.is_image else "document"
@@ -174,10 +180,11 @@ async def send_reply(bot: Any, chat_id: int | str, reply: Reply) -> None:
                 filename=attachment.filename,
                 **{field: handle},
             )
-        rest = caption[1:]
-    else:
-        rest = split_html(reply.text)
+        progress.done()
+    rest = caption[1:] if attachment is not None else split_html(reply.text)
     for index, piece in enumerate(rest):
+        if not progress.pending():
+            continue
         last = index == len(rest) - 1
         await bot.send_message(
             chat_id=chat_id,
@@ -186,6 +193,7 @@ async def send_reply(bot: Any, chat_id: int | str, reply: Reply) -> None:
             reply_markup=keyboard(reply) if last and attachment is None else None,
             disable_web_page_preview=True,
         )
+        progress.done()
 
 
 def seconds(retry_after: float | timedelta) -> float:

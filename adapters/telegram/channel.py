@@ -7,7 +7,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from adapters.telegram.adapter import seconds, send_reply
-from bot.messages import Reply
+from bot.messages import Progress, Reply
 from bot.outbox import Permanent, Recipient, Transient
 from core.models.enums import Platform
 
@@ -20,12 +20,16 @@ class TelegramChannel:
     def __init__(self, bot: Any) -> None:
         self.bot = bot
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None:
+        progress = progress or Progress()
+        progress.attempt()
         try:
             # An int chat id: PTB's rate limiter paces string ids as group chats.
             chat_id = int(recipient.chat_id)
             for reply in replies:
-                await send_reply(self.bot, chat_id, reply)
+                await send_reply(self.bot, chat_id, reply, progress)
         except RetryAfter as error:
             wait = seconds(error.retry_after)
             raise Transient("Telegram asked to slow down", retry_after=wait) from error

@@ -47,8 +47,9 @@ class Call:
 @dataclass
 class OfflineRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
-    # chat id -> the error to answer with next (status, description, retry_after)
-    failures: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    # chat id -> the answers to its next calls: an error (status, description, retry_after),
+    # or None for a call that goes through
+    failures: dict[str, list[tuple[int, str, int | None] | None]] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(100))
 
     async def initialize(self) -> None:
@@ -74,8 +75,9 @@ class OfflineRequest(BaseRequest):
         call = Call(api_method, params)
         self.calls.append(call)
         queued = self.failures.get(call.chat_id)
-        if queued:
-            status, description, retry_after = queued.pop(0)
+        failure = queued.pop(0) if queued else None
+        if failure is not None:
+            status, description, retry_after = failure
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if retry_after:
                 body["parameters"] = {"retry_after": retry_after}

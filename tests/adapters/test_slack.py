@@ -293,7 +293,7 @@ async def test_linking_telegram_and_slack_then_notifying_the_chosen_channel(
         platform = Platform.telegram
         delivered: list = []
 
-        async def deliver(self, recipient, replies):
+        async def deliver(self, recipient, replies, progress=None):
             self.delivered.append(recipient)
 
     telegram_channel = Telegramless()

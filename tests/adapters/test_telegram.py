@@ -17,11 +17,12 @@ from adapters.telegram.channel import TelegramChannel
 from adapters.telegram.render import split_html, to_html
 from adapters.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.chatbot import ChatBot
-from bot.outbox import Dispatcher
+from bot.messages import Progress, Reply
+from bot.outbox import Dispatcher, Recipient, Transient
 from bot.text import Text, markup
 from core.clock import utcnow
 from core.models import ChannelIdentity, Listing, Notification
-from core.models.enums import NotificationStatus
+from core.models.enums import NotificationStatus, Platform
 from core.notifications import enqueue
 from tests.adapters.telegram_offline import OfflineRequest, Updates
 
@@ -352,3 +353,20 @@ async def test_images_and_files_go_through_send_photo_and_send_document(app, off
     photo, document = offline.sent(7)
     assert photo.method == "sendPhoto" and photo.params["caption"] == "Gaps for <b>&lt;VA&gt;</b>"
     assert document.method == "sendDocument" and document.params["caption"] == "Your export"
+
+
+async def test_a_retry_sends_only_the_pieces_of_a_long_text_that_did_not_go_out(
+    app, offline
+) -> None:
+    channel = TelegramChannel(app.bot)
+    reply = Reply(Text.plain("A long report line. " * 600))  # about 12,000 characters
+    pieces = split_html(reply.text)
+    assert len(pieces) == 3
+    recipient = Recipient(1, 1, Platform.telegram, "", "7", "7", "en")
+    offline.failures["7"] = [None, (429, "Too Many Requests: retry after 1", 1)]
+    progress = Progress()
+    with pytest.raises(Transient):
+        await channel.deliver(recipient, [reply], progress)
+    await channel.deliver(recipient, [reply], progress)
+    texts = [call.params["text"] for call in offline.sent(7)]
+    assert texts == [pieces[0], pieces[1], pieces[1], pieces[2]]  # the refused one again only

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.messages import Reply
+from bot.messages import Progress, Reply
 from bot.outbox import Dispatcher, Limits, NotHere, Pace, Permanent, Recipient, Transient
 from core.clock import utcnow
 from core.models import ChannelIdentity, Notification
@@ -29,7 +29,9 @@ class FakeChannel:
         self.failures: list[Exception] = []
         self.stamps: list[float] = []
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None:
         self.stamps.append(asyncio.get_running_loop().time())
         if self.failures:
             raise self.failures.pop(0)
@@ -210,7 +212,7 @@ async def test_a_channel_that_cannot_reach_someone_now_keeps_the_notice(db, voca
     notify(db, ana, "k1")
 
     class Away(FakeChannel):
-        async def deliver(self, recipient, replies):
+        async def deliver(self, recipient, replies, progress=None):
             raise NotHere("not at the terminal")
 
     out = dispatcher(db, vocab, Away(Platform.console), clock)
@@ -271,3 +273,29 @@ async def test_a_busy_chat_is_served_over_several_passes_each_notice_once(db, vo
     assert (first.sent, second.sent) == (30, 10)
     assert len(channel.delivered) == 40 == len(set(channel.delivered))
     assert {row.attempts for row in rows(db)} == {1}  # the ones handed back were not counted
+
+
+async def test_a_notice_that_went_out_part_way_is_finished_not_repeated(db, vocab, clock) -> None:
+    class InTwoMessages(FakeChannel):
+        """Sends every notice as two messages, like a long text on Telegram."""
+
+        async def deliver(self, recipient, replies, progress=None) -> None:
+            assert progress is not None
+            progress.attempt()
+            for part in ("first half", "second half"):
+                if not progress.pending():
+                    continue
+                if part == "second half" and self.failures:
+                    raise self.failures.pop(0)
+                self.delivered.append((recipient.chat_id, part))
+                progress.done()
+
+    ana = someone(db, "Ana", (Platform.telegram, "111"))
+    notify(db, ana, "k1")
+    channel = InTwoMessages()
+    channel.failures = [Transient("Telegram asked to slow down", retry_after=2)]
+    out = dispatcher(db, vocab, channel, clock)
+    assert (await out.run_once()).retried == 1
+    clock.ahead += timedelta(seconds=3)
+    assert (await out.run_once()).sent == 1
+    assert channel.delivered == [("111", "first half"), ("111", "second half")]

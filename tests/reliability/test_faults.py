@@ -223,7 +223,7 @@ class Storm:
         self.not_before: dict[str, float] = {}
         self.early: list[str] = []
 
-    async def deliver(self, recipient, replies) -> None:
+    async def deliver(self, recipient, replies, progress=None) -> None:
         now = self.clock().timestamp()
         if now < self.not_before.get(recipient.chat_id, 0):
             self.early.append(recipient.chat_id)
@@ -349,7 +349,7 @@ async def test_a_blocked_user_mid_fan_out_stops_and_the_rest_go_out(sqlite_db, v
         platform = Platform.telegram
         delivered: list[str] = []
 
-        async def deliver(self, recipient, replies) -> None:
+        async def deliver(self, recipient, replies, progress=None) -> None:
             if recipient.chat_id == "503":
                 raise Permanent("bot was blocked by the user")
             self.delivered.append(recipient.chat_id)
