@@ -345,6 +345,8 @@ def _help(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
 
 
 def _cancel(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    if args and conv is not None and args != conv.nonce:  # a Cancel button of another dialog
+        return bot.engine.stale(ctx, conv)
     if bot.engine.discard(ctx) is None:
         return [Reply(ctx.tr(N_("There is nothing to cancel.")))]
     return [Reply(ctx.tr(N_("Cancelled: nothing was saved. Type /help to see what you can do.")))]

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot.actions import DialogAction, dialog_token
+from bot.actions import DialogAction, command_token, dialog_token
 from bot.dialogs import answers as parse
 from bot.errors import error_text
 from bot.i18n import N_, Tr, fold
@@ -327,13 +327,18 @@ class DialogEngine:
         rows.append(self._nav(ctx, conv, step))
         return Reply(text, tuple(rows), edit=edit)
 
+    @staticmethod
+    def _cancel_token(conv: Conversation) -> str:
+        # Names its dialog, so a Cancel left over from an earlier dialog cancels nothing.
+        return command_token("cancel", conv.nonce)
+
     def _nav(self, ctx: Ctx, conv: Conversation, step: Step) -> tuple[Button, ...]:
         nav = []
         if conv.history or conv.context.get("editing"):
             nav.append(Button(ctx.tr.s(N_("‹ Back")), self._token(conv, "back")))
         if step.optional:
             nav.append(Button(ctx.tr.s(N_("Skip")), self._token(conv, "skip")))
-        nav.append(Button(ctx.tr.s(N_("✖ Cancel")), "c:cancel:"))
+        nav.append(Button(ctx.tr.s(N_("✖ Cancel")), self._cancel_token(conv)))
         return tuple(nav)
 
     def _summary(self, ctx: Ctx, conv: Conversation, dialog: Dialog) -> list[Reply]:
@@ -348,7 +353,7 @@ class DialogEngine:
             ),
             (
                 Button(ctx.tr.s(N_("‹ Back")), self._token(conv, "back")),
-                Button(ctx.tr.s(N_("✖ Cancel")), "c:cancel:"),
+                Button(ctx.tr.s(N_("✖ Cancel")), self._cancel_token(conv)),
             ),
         )
         return [Reply(Text.join(lines), buttons)]

@@ -295,6 +295,19 @@ def test_cancel_saves_nothing_and_says_so(bot, db) -> None:
     assert listings(db) == []
 
 
+def test_a_cancel_button_of_an_earlier_dialog_cancels_nothing(bot, db) -> None:
+    ana = Person(bot, "ana")
+    onboard(ana)
+    ana.command("need")
+    old_cancel = ana.button("Cancel").action
+    ana.command("offer")  # the need is put aside; the offer is the dialog now
+    ana.tap("Training")
+    ana.press(old_cancel)
+    assert "nothing was saved" not in ana.text and "earlier question" in ana.text
+    ana.tap("Cancel")  # the offer's own Cancel still works
+    assert "nothing was saved" in ana.text
+
+
 def test_two_peoples_dialogs_never_mix(bot, db) -> None:
     ana, bo = Person(bot, "ana"), Person(bot, "bo")
     onboard(ana)
