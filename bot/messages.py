@@ -3,6 +3,7 @@ renders back. Nothing here knows a platform."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +52,19 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file made for one reply (a chart, an export) in its own private temporary folder."""
+
     filename: str
     path: Path
     mime_type: str
     is_image: bool = False
+
+    def discard(self) -> None:
+        """Removes the file and its folder once sent: exports hold personal data, which
+        must not pile up in the temporary folder."""
+        self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder is removed only when it is empty
+            self.path.parent.rmdir()
 
 
 @dataclass(frozen=True)

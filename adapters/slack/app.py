@@ -178,12 +178,17 @@ class SlackAdapter:
         channel: str | None = None,
     ) -> None:
         target = channel or sender.chat_id
-        for reply in replies:
-            if reply.edit and edit_ts and reply.attachment is None:
-                [payload, *_] = messages([reply])
-                await self.client.chat_update(channel=target, ts=edit_ts, **payload)
-            else:
-                await post_reply(self.client, sender.user_id, reply, channel=target)
+        try:
+            for reply in replies:
+                if reply.edit and edit_ts and reply.attachment is None:
+                    [payload, *_] = messages([reply])
+                    await self.client.chat_update(channel=target, ts=edit_ts, **payload)
+                else:
+                    await post_reply(self.client, sender.user_id, reply, channel=target)
+        finally:
+            for reply in replies:
+                if reply.attachment is not None:
+                    reply.attachment.discard()  # sent or failed, it is never sent again
         await self.publish_home(sender)
 
     async def publish_home(self, sender: Sender) -> None:

@@ -139,6 +139,16 @@ class TelegramAdapter:
     async def send(
         self, bot: Any, chat_id: int | str, replies: list[Reply], *, edit: Message | None = None
     ) -> None:
+        try:
+            await self._send(bot, chat_id, replies, edit)
+        finally:
+            for reply in replies:
+                if reply.attachment is not None:
+                    reply.attachment.discard()
+
+    async def _send(
+        self, bot: Any, chat_id: int | str, replies: list[Reply], edit: Message | None
+    ) -> None:
         for reply in replies:
             if reply.edit and edit is not None:
                 try:

@@ -390,3 +390,18 @@ async def test_the_slack_channel_uploads_files_and_honours_429(tmp_path) -> None
 
         with pytest.raises(Permanent):
             await channel.deliver(recipient, [Reply(Text.plain("Hello"))])
+
+
+async def test_a_file_made_for_a_reply_is_removed_once_uploaded(
+    slack, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+
+    files = tmp_path / "files"
+    files.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(files))  # where the bot's files go
+    await onboard(slack, "U1", "Nordic Fund", "I offer")
+    slack.api.clear()
+    await slack.say("U1", "/mydata")
+    assert slack.api.named("files.completeUploadExternal")
+    assert list(files.iterdir()) == []  # neither the file nor its folder is left

@@ -370,3 +370,19 @@ async def test_a_retry_sends_only_the_pieces_of_a_long_text_that_did_not_go_out(
     await channel.deliver(recipient, [reply], progress)
     texts = [call.params["text"] for call in offline.sent(7)]
     assert texts == [pieces[0], pieces[1], pieces[1], pieces[2]]  # the refused one again only
+
+
+async def test_a_file_made_for_a_reply_is_removed_once_sent(
+    app, offline, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+
+    files = tmp_path / "files"
+    files.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(files))  # where the bot's files go
+    kim = Phone(app, offline, Updates(), Updates().user(7))
+    await onboard(kim)
+    await kim.say("/mydata")
+    [document] = offline.sent(7)
+    assert document.method == "sendDocument"
+    assert list(files.iterdir()) == []  # neither the file nor its folder is left
