@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import SQLModel, select
 from telegram import Update
@@ -35,6 +36,7 @@ from telegram.request import BaseRequest, RequestData
 import core.models  # noqa: F401
 from adapters.telegram.adapter import TelegramAdapter
 from bot.chatbot import ChatBot
+from bot.messages import Inbound, Reply
 from bot.units import run_unit
 from core.models import ChannelIdentity, Conversation
 from core.models.enums import Platform
@@ -183,14 +185,43 @@ async def run_people(
     return latencies, handled, time.perf_counter() - started
 
 
-async def partnerbot(users: int, pause: tuple[float, float], folder: Path) -> tuple:
+class Recorder:
+    """Stands in for the bot: records its replies, then replays them without it, to measure
+    what the adapter and python-telegram-bot cost for Partnerbot's own replies."""
+
+    def __init__(self) -> None:
+        self.chatbot: ChatBot | None = None
+        self.db: Database | None = None
+        self.replies: dict[tuple[str, int], list[Reply]] = {}
+        self.counts: Counter[str] = Counter()
+        self.replaying = False
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        user = inbound.sender.user_id
+        self.counts[user] += 1
+        key = (user, self.counts[user])
+        if not self.replaying:
+            assert self.chatbot is not None
+            self.replies[key] = self.chatbot.handle(inbound)
+        return self.replies[key]
+
+    def replay(self) -> None:
+        self.counts.clear()
+        self.replaying = True
+
+
+async def partnerbot(
+    users: int, pause: tuple[float, float], folder: Path, recorder: Recorder | None = None
+) -> tuple:
     db = Database.from_url(f"sqlite:///{folder / 'load.db'}")
     SQLModel.metadata.create_all(db.engine)
     offline = Offline()
     app = ApplicationBuilder().token("1:BENCH").request(offline).build()
-    app.add_handler(
-        TypeHandler(Update, TelegramAdapter(ChatBot(db, default_vocabularies())).on_update)
-    )
+    chatbot = ChatBot(db, default_vocabularies())
+    if recorder is not None:
+        recorder.chatbot, recorder.db = chatbot, db
+    bot = cast(ChatBot, recorder) if recorder is not None else chatbot
+    app.add_handler(TypeHandler(Update, TelegramAdapter(bot).on_update))
     async with app:
         result = await run_people(app, offline, users, pause, itertools.count(1))
     db.dispose()
@@ -288,6 +319,7 @@ import random
 import core.models
 from benchmarks.matching import new_listing
 from bot.chatbot import ChatBot
+from bot.messages import Inbound, Reply
 from bot.units import run_unit
 from core.models import ChannelIdentity, Conversation
 from core.models.enums import Platform
@@ -315,9 +347,18 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rss-listings", type=int, default=100_000)
     args = parser.parse_args()
+    recorder = Recorder()
     with tempfile.TemporaryDirectory() as folder:
-        latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.0, 0.0), Path(folder)))
+        _, handled, elapsed = asyncio.run(
+            partnerbot(args.users, (0.0, 0.0), Path(folder), recorder)
+        )
     ours = handled / elapsed
+    recorder.replay()
+    with tempfile.TemporaryDirectory() as folder:
+        _, replayed, replay_elapsed = asyncio.run(
+            partnerbot(args.users, (0.0, 0.0), Path(folder), recorder)
+        )
+    adapter_only = replayed / replay_elapsed
     echoed, echo_elapsed = asyncio.run(echo(args.users))
     theirs = echoed / echo_elapsed
     with tempfile.TemporaryDirectory() as folder:
@@ -330,6 +371,10 @@ def main() -> None:
     print(
         f"floor:      echo bot + one SQLModel transaction a step {floor:7.1f} updates/s, "
         f"ratio {floor / theirs:.2f} (no dialog: the ceiling when answers are saved via SQLModel)"
+    )
+    print(
+        f"replies:    Partnerbot's replies replayed, no bot {adapter_only:7.1f} updates/s, "
+        f"ratio {adapter_only / theirs:.2f} (the ceiling for sending these replies at all)"
     )
     with tempfile.TemporaryDirectory() as folder:
         latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.5, 1.5), Path(folder)))
