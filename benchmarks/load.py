@@ -305,7 +305,7 @@ def rss_with_listings(count: int) -> float:
     fill = f"""
 import random
 from pathlib import Path
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel
 import core.models
 from benchmarks.matching import populate
 from core.storage import Database
@@ -319,10 +319,6 @@ import random
 import core.models
 from benchmarks.matching import new_listing
 from bot.chatbot import ChatBot
-from bot.messages import Inbound, Reply
-from bot.units import run_unit
-from core.models import ChannelIdentity, Conversation
-from core.models.enums import Platform
 from core.matching import rank
 from core.storage import Database
 from core.vocabularies import default_vocabularies

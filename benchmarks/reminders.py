@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401
-from bot.messages import Reply
+from bot.messages import Progress, Reply
 from bot.outbox import Dispatcher, Limits, Recipient, Transient
 from core.clock import utcnow
 from core.models import (
@@ -144,7 +144,9 @@ class CappedChannel:
         self.stamps: list[float] = []
         self.refused = 0
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None:
         now = time.monotonic()
         recent = [t for t in self.stamps if now - t < 1.0]
         if len(recent) >= self.cap:

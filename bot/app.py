@@ -86,7 +86,12 @@ async def run_platforms(app: App, *, serve: bool = False) -> None:
             surfaces.routes += ops_routes(app.db, surfaces.health)
         if surfaces.routes:
             await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
-        dispatcher = Dispatcher(app.db, app.vocab, surfaces.channels)
+        dispatcher = Dispatcher(
+            app.db,
+            app.vocab,
+            surfaces.channels,
+            lease=timedelta(seconds=app.settings.outbox_lease_seconds),
+        )
         leadership = Leadership(app.db)
         stack.callback(leadership.release)
         scheduler = start_scheduler(

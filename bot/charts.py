@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from bot.i18n import N_, Tr
+from bot.messages import FOLDER_PREFIX
 from core.insight import Gaps, Stats
 from core.vocabularies import Vocabularies
 
@@ -20,7 +21,7 @@ DPI = 100
 
 
 def _output(prefix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="partnerbot-"))  # private: mode 0700
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))  # private: mode 0700
     return folder / f"{prefix}chart.png"
 
 

@@ -59,7 +59,7 @@ from core.people import (
     redeem_link_code,
 )
 from core.reporting import approve_report, due_reports
-from core.storage import Database, insert_or_ignore
+from core.storage import Database, WouldWait, insert_or_ignore, may_take_long
 from core.usage import record_usage
 from core.vocabularies import Vocabularies
 
@@ -109,15 +109,19 @@ class ChatBot:
 
     def handle(self, inbound: Inbound) -> list[Reply]:
         platform = str(inbound.sender.platform)
-        UPDATES.labels(platform).inc()
+        started = time.perf_counter()
         try:
-            with STEP_SECONDS.labels(platform).time():
-                return self._with_retries(inbound)
+            replies = self._with_retries(inbound)
+        except WouldWait:
+            raise  # nothing happened: the caller runs it again where it may wait (units.py)
         except Exception:
             # Unexpected: log it, and tell the person politely; the last committed answer
             # stands, so they can simply try again.
             log.exception("failed to handle a message from %s", inbound.sender.platform)
-            return [Reply(Tr(supported(inbound.sender.language_hint))(GENERIC))]
+            replies = [Reply(Tr(supported(inbound.sender.language_hint))(GENERIC))]
+        UPDATES.labels(platform).inc()
+        STEP_SECONDS.labels(platform).observe(time.perf_counter() - started)
+        return replies
 
     def _with_retries(self, inbound: Inbound, attempts: int = 4) -> list[Reply]:
         """The database briefly out of reach (a restart, a fail-over) costs a short wait, not
@@ -127,6 +131,7 @@ class ChatBot:
                 with self.db.write() as session:
                     return self._handle(session, inbound)
             except sa.exc.OperationalError:
+                may_take_long()  # waiting to try again is slow: not on the event loop
                 if attempt == attempts - 1:
                     raise
                 log.warning("database unreachable, trying again (%d)", attempt + 1)
@@ -345,11 +350,16 @@ def _help(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[
 
 
 def _cancel(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
-    if args and conv is not None and args != conv.nonce:  # a Cancel button of another dialog
+    if conv is not None and is_nonce(args) and args != conv.nonce:  # another dialog's button
         return bot.engine.stale(ctx, conv)
     if bot.engine.discard(ctx) is None:
         return [Reply(ctx.tr(N_("There is nothing to cancel.")))]
     return [Reply(ctx.tr(N_("Cancelled: nothing was saved. Type /help to see what you can do.")))]
+
+
+def is_nonce(text: str) -> bool:
+    """A dialog's nonce (six hex digits), as a Cancel button carries; typed words are not."""
+    return len(text) == 6 and all(c in "0123456789abcdef" for c in text)
 
 
 def _dialog(name: str) -> Handler:

@@ -50,6 +50,9 @@ class Button:
     action: str  # an opaque token, at most 64 bytes (Telegram's callback_data limit)
 
 
+FOLDER_PREFIX = "partnerbot-"  # the private temporary folders files are made in
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file made for one reply (a chart, an export) in its own private temporary folder."""
@@ -63,8 +66,9 @@ class Attachment:
         """Removes the file and its folder once sent: exports hold personal data, which
         must not pile up in the temporary folder."""
         self.path.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # the folder is removed only when it is empty
-            self.path.parent.rmdir()
+        if self.path.parent.name.startswith(FOLDER_PREFIX):  # a folder made for it, not any
+            with contextlib.suppress(OSError):  # removed only when nothing else is in it
+                self.path.parent.rmdir()
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class Progress:
     a failure part-way sends only the messages that did not go out."""
 
     sent: int = 0
-    _met: int = 0  # messages met so far in the current attempt
+    # Messages met so far in the current attempt: bookkeeping, not part of the value.
+    _met: int = field(default=0, init=False, repr=False, compare=False)
 
     def attempt(self) -> None:
         self._met = 0

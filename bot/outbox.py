@@ -171,9 +171,10 @@ class Dispatcher:
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.clock = clock
         self._paces: dict[Platform, Pace] = {}
-        # Notices that went out part-way, by id: their retry sends only the rest. Kept in
-        # memory: after a crash part-way, the whole notice goes again (an ambiguous case).
-        self._progress: dict[int, Progress] = {}
+        # Notices that went out part-way, by id: their retry sends only the rest, if it goes
+        # to the same account with the same text. Kept in memory: after a crash part-way, the
+        # whole notice goes again (an ambiguous case).
+        self._progress: dict[int, tuple[int, Progress]] = {}
 
     # -- one pass ----------------------------------------------------------------------------
 
@@ -233,23 +234,33 @@ class Dispatcher:
                 self.limits[platform], clock=lambda: self.clock().timestamp()
             )
         await pace.wait(item.recipient.chat_key)
-        progress = self._progress.setdefault(item.notification_id, Progress())
+        progress = self._progress_of(item)
         try:
             await self.channels[platform].deliver(item.recipient, item.replies, progress)
         except Transient as error:
             if error.retry_after:
                 pace.blocked_until = self.clock().timestamp() + error.retry_after
-            if not progress.sent:  # nothing went out: nothing to remember
-                self._progress.pop(item.notification_id, None)
+            self._keep_progress(item, progress)
             return error
         except DeliveryError as error:
-            self._progress.pop(item.notification_id, None)
             return error
         except Exception as error:  # an unknown failure is treated as passing trouble
             log.exception("delivery of notice %s failed", item.notification_id)
+            self._keep_progress(item, progress)
             return Transient(f"{type(error).__name__}: {error}")
-        self._progress.pop(item.notification_id, None)
         return None
+
+    def _progress_of(self, item: Claimed) -> Progress:
+        """Where an earlier attempt of this notice stopped, if it was to the same account
+        with the same text (a notice is rendered again for every attempt)."""
+        target, progress = self._progress.pop(item.notification_id, (None, None))
+        if progress is None or target != _target(item):
+            return Progress()
+        return progress
+
+    def _keep_progress(self, item: Claimed, progress: Progress) -> None:
+        if progress.sent:  # nothing went out: nothing to remember
+            self._progress[item.notification_id] = (_target(item), progress)
 
     # -- the database side -------------------------------------------------------------------
 
@@ -327,6 +338,7 @@ class Dispatcher:
                 NOTIFICATIONS.labels(str(item.recipient.platform), outcome).inc()
                 row = session.get(Notification, item.notification_id)
                 if row is None or row.attempts != item.attempt:
+                    self._progress.pop(item.notification_id, None)
                     continue  # the lease ran out and another pass took it over
                 if error is None:
                     row.status, row.sent_at, row.last_error = NotificationStatus.sent, now, None
@@ -346,6 +358,7 @@ class Dispatcher:
                     stats.failed += 1
                 elif row.attempts >= self.max_attempts:
                     row.status, row.last_error = NotificationStatus.failed, str(error)[:500]
+                    self._progress.pop(item.notification_id, None)
                     stats.failed += 1
                 else:
                     assert isinstance(error, Transient)
@@ -357,3 +370,7 @@ class Dispatcher:
     def _backoff(attempts: int, retry_after: float | None) -> timedelta:
         exponential = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
         return timedelta(seconds=max(exponential, retry_after or 0))
+
+
+def _target(item: Claimed) -> int:
+    return hash((item.recipient.identity_id, tuple(str(reply.text) for reply in item.replies)))

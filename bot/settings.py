@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     match_weights: dict[str, float] = Field(default_factory=dict)
 
     sweep_seconds: int = Field(default=600, ge=1)
+    # How long a worker holds the notices it is sending; one that dies holding them delays
+    # them this long, after which another worker sends them.
+    outbox_lease_seconds: int = Field(default=120, ge=1)
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

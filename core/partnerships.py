@@ -345,6 +345,8 @@ def confirm(
         raise Conflict("conflict.partnership_not_draft")
     if not view.complete:
         raise Conflict("conflict.partnership_incomplete")
+    if member.confirmed_at is not None:
+        return view  # a second tap on Confirm changes nothing and tells nobody again
     now = now or utcnow()
     member.confirmed_at = now
     member.stakeholder_id = member.stakeholder_id or actor.id

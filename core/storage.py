@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +24,30 @@ from sqlmodel import Session, SQLModel
 
 BUSY_TIMEOUT_S = 30.0
 _READ_ONLY = "partnerbot_read_only"
+_NO_WAITING: ContextVar[bool] = ContextVar("partnerbot_no_waiting", default=False)
+
+
+class WouldWait(Exception):
+    """A unit of work that was asked not to wait would have: another process holds SQLite's
+    write lock, or slow work lies ahead. Raised before anything is committed, so the caller
+    can run the unit again where waiting is fine (a worker thread)."""
+
+
+@contextmanager
+def no_waiting() -> Iterator[None]:
+    """Units of work started inside fail with WouldWait rather than wait (the event loop's
+    thread must not block)."""
+    token = _NO_WAITING.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAITING.reset(token)
+
+
+def may_take_long() -> None:
+    """Said before slow work (a chart, an export): a unit that must not wait stops here."""
+    if _NO_WAITING.get():
+        raise WouldWait("slow work ahead")
 
 
 def normalise_url(url: str) -> str:
@@ -48,7 +73,17 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:
         mode = "DEFERRED" if connection.get_execution_options().get(_READ_ONLY) else "IMMEDIATE"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        no_wait = _NO_WAITING.get()
+        if connection.info.get(_NO_WAITING.name, False) != no_wait:
+            timeout = 0 if no_wait else int(BUSY_TIMEOUT_S * 1000)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
+            connection.info[_NO_WAITING.name] = no_wait
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except sa.exc.OperationalError as error:
+            if no_wait and "locked" in str(error):
+                raise WouldWait("another process is writing") from error
+            raise
 
 
 def create_engine(url: str, **kwargs: Any) -> Engine:
@@ -71,7 +106,9 @@ def insert_or_ignore(
     One statement, so two writers racing for the same key cannot both win."""
     dialect = session.get_bind().dialect.name
     statement = _insert_or_ignore_statement(dialect, model, tuple(unique))
-    session.flush()  # what the row may refer to; then the session's connection, not the ORM
+    # Flushed first, as the row may refer to rows still pending; then run on the session's
+    # connection, as the ORM's execution path costs more than the insert itself.
+    session.flush()
     return session.connection().execute(statement, values).scalar_one_or_none()
 
 
@@ -131,7 +168,9 @@ class Database:
     @contextmanager
     def writer_if_free(self) -> Iterator[bool]:
         """On SQLite, holds this process's writer lock if nobody does, and says whether it
-        could; the writes made meanwhile on this thread take it again without waiting."""
+        could; the writes made meanwhile on this thread take it again without waiting. The
+        lock is re-entrant, so this relies on no coroutine holding a write across an await
+        (every write is synchronous code): the loop's thread would find it free to itself."""
         lock = self._writer_lock
         if lock is None or not lock.acquire(blocking=False):
             yield False

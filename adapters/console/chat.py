@@ -8,7 +8,7 @@ import os
 from typing import TextIO
 
 from bot.chatbot import ChatBot
-from bot.messages import Inbound, Reply, Sender
+from bot.messages import Inbound, Progress, Reply, Sender
 from bot.outbox import Dispatcher, NotHere, Recipient
 from bot.text import Text
 from core.models.enums import Platform
@@ -114,7 +114,9 @@ class ConsoleChannel:
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
 
-    async def deliver(self, recipient: Recipient, replies: list[Reply]) -> None:
+    async def deliver(
+        self, recipient: Recipient, replies: list[Reply], progress: Progress | None = None
+    ) -> None:
         if recipient.user_id != self.chat.sender.user_id:
             raise NotHere("not at the terminal")
         self.chat._write("— notification —\n")

@@ -44,10 +44,8 @@ class SlackChannel:
         progress = progress or Progress()
         progress.attempt()
         try:
-            for reply in replies:  # one Slack message each; a retry skips those that went out
-                if progress.pending():
-                    await self._send(recipient, reply)
-                    progress.done()
+            for reply in replies:
+                await self._send(recipient, reply, progress)
         except SlackApiError as error:
             code = error.response.get("error", "")
             if error.response.status_code == 429:
@@ -62,17 +60,25 @@ class SlackChannel:
             except Exception:  # delivered already: a home not refreshed is no reason to resend
                 log.warning("could not refresh the App Home after a delivery", exc_info=True)
 
-    async def _send(self, recipient: Recipient, reply: Reply) -> None:
-        await post_reply(self.client, recipient.user_id, reply)
+    async def _send(self, recipient: Recipient, reply: Reply, progress: Progress) -> None:
+        await post_reply(self.client, recipient.user_id, reply, progress=progress)
 
 
 async def post_reply(
-    client: AsyncWebClient, user_id: str, reply: Reply, channel: str | None = None
+    client: AsyncWebClient,
+    user_id: str,
+    reply: Reply,
+    channel: str | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """A reply in the person's direct messages: a file upload (charts, exports) with the text
-    as its comment, or messages of blocks."""
+    as its comment, or messages of blocks (several for a long one). With a progress, the
+    messages that went out in an earlier attempt are not sent again."""
+    progress = progress or Progress()
     attachment = reply.attachment
     if attachment is not None:
+        if not progress.pending():
+            return
         opened = await client.conversations_open(users=user_id)
         await client.files_upload_v2(
             channel=opened["channel"]["id"],
@@ -81,6 +87,9 @@ async def post_reply(
             title=attachment.filename,
             initial_comment=escape(str(reply.text))[:3000],
         )
+        progress.done()
         return
     for payload in messages([reply]):
-        await client.chat_postMessage(channel=channel or user_id, **payload)
+        if progress.pending():
+            await client.chat_postMessage(channel=channel or user_id, **payload)
+            progress.done()

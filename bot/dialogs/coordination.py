@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from bot.charts import gaps_chart, stats_chart
 from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_, fold
-from bot.messages import Attachment, Reply
+from bot.messages import FOLDER_PREFIX, Attachment, Reply
 from bot.text import Text
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.export import TABLES, export, to_csv, to_json
@@ -26,6 +26,7 @@ from core.models.enums import Role
 from core.partnerships import can_manage, get_partnership
 from core.people import grant_role, revoke_role
 from core.privacy import forget, personal_data
+from core.storage import may_take_long
 from core.verification import approve, reject
 
 ANY = "any"
@@ -39,7 +40,7 @@ ROLES = {
 
 def files_dir() -> Path:
     """A new private folder (mode 0700) for each file: exports hold other people's data."""
-    return Path(tempfile.mkdtemp(prefix="partnerbot-"))
+    return Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
 
 
 # -- gaps and figures ------------------------------------------------------------------------
@@ -204,6 +205,7 @@ def _save_export(ctx: Ctx) -> list[Reply]:
 
 
 def my_data(ctx: Ctx) -> list[Reply]:
+    may_take_long()
     assert ctx.person is not None and ctx.person.id is not None
     data = personal_data(ctx.session, ctx.person.id)
     path = files_dir() / f"partnerbot-my-data-{ctx.person.id}-{ctx.now():%Y%m%d%H%M%S}.json"
@@ -349,6 +351,7 @@ def coordination_dialogs() -> list[Dialog]:
             ),
             _save_gaps,
             confirm=False,
+            slow=True,
         ),
         Dialog(
             "stats",
@@ -356,6 +359,7 @@ def coordination_dialogs() -> list[Dialog]:
             (Step("period", N_("Over which period?"), Kind.choice, choices=_stat_periods),),
             _save_stats,
             confirm=False,
+            slow=True,
         ),
         Dialog(
             "export",
@@ -373,6 +377,7 @@ def coordination_dialogs() -> list[Dialog]:
             ),
             _save_export,
             confirm=False,
+            slow=True,
         ),
         Dialog("grant", N_("Grant a role"), (person, role), _save_role(True)),
         Dialog("revoke", N_("Revoke a role"), (person, role), _save_role(False)),

@@ -29,6 +29,7 @@ from core.clock import utcnow
 from core.errors import DomainError, InvalidInput
 from core.models import ChannelIdentity, Conversation, Stakeholder
 from core.people import Actor
+from core.storage import may_take_long
 from core.validation import clean_text
 from core.vocabularies import Vocabularies
 
@@ -147,6 +148,7 @@ class Dialog:
     # Steps that depend on the record at hand (one question per indicator of a report):
     # built from the conversation's context each time the dialog is loaded.
     build: Callable[[Ctx], tuple[Step, ...]] | None = None
+    slow: bool = False  # saving takes long (a chart, an export): never on the event loop
 
     def for_context(self, ctx: Ctx) -> Dialog:
         return replace(self, steps=self.build(ctx)) if self.build else self
@@ -549,6 +551,8 @@ class DialogEngine:
         if dialog.on_result is not None:
             self._bump(conv, mode=Mode.results, step=None)
         ctx.token = lambda op, arg="": self._token(conv, op, arg)
+        if dialog.slow:
+            may_take_long()
         try:
             with ctx.session.begin_nested():
                 replies = dialog.save(ctx)

@@ -49,10 +49,11 @@ def _regions(ctx: Ctx) -> list[Choice]:
 def home_country(ctx: Ctx) -> str | None:
     if ctx.person is None or ctx.person.organisation_id is None:
         return None
-    if "home_country" not in ctx.memo:  # asked by several steps and the summary
+    key = ("home_country", ctx.person.organisation_id)
+    if key not in ctx.memo:  # asked by several steps and the summary
         organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
-        ctx.memo["home_country"] = organisation.country if organisation else None
-    return ctx.memo["home_country"]
+        ctx.memo[key] = organisation.country if organisation else None
+    return ctx.memo[key]
 
 
 def _places(kind: ListingKind):

@@ -3,6 +3,7 @@ a local server on an ephemeral port."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import httpx
@@ -392,16 +393,19 @@ async def test_the_slack_channel_uploads_files_and_honours_429(tmp_path) -> None
             await channel.deliver(recipient, [Reply(Text.plain("Hello"))])
 
 
-async def test_a_file_made_for_a_reply_is_removed_once_uploaded(
-    slack, monkeypatch, tmp_path
-) -> None:
+async def test_a_file_made_for_a_reply_is_removed_once_uploaded(slack, monkeypatch) -> None:
     import tempfile
 
-    files = tmp_path / "files"
-    files.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(files))  # where the bot's files go
+    made: list[str] = []  # the folders the bot makes its files in
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     await onboard(slack, "U1", "Nordic Fund", "I offer")
     slack.api.clear()
     await slack.say("U1", "/mydata")
     assert slack.api.named("files.completeUploadExternal")
-    assert list(files.iterdir()) == []  # neither the file nor its folder is left
+    assert made and not any(os.path.exists(folder) for folder in made)  # nothing is left

@@ -4,6 +4,7 @@ in, the Bot API calls out."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 
 import httpx
@@ -372,17 +373,20 @@ async def test_a_retry_sends_only_the_pieces_of_a_long_text_that_did_not_go_out(
     assert texts == [pieces[0], pieces[1], pieces[1], pieces[2]]  # the refused one again only
 
 
-async def test_a_file_made_for_a_reply_is_removed_once_sent(
-    app, offline, monkeypatch, tmp_path
-) -> None:
+async def test_a_file_made_for_a_reply_is_removed_once_sent(app, offline, monkeypatch) -> None:
     import tempfile
 
-    files = tmp_path / "files"
-    files.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(files))  # where the bot's files go
+    made: list[str] = []  # the folders the bot makes its files in
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     kim = Phone(app, offline, Updates(), Updates().user(7))
     await onboard(kim)
     await kim.say("/mydata")
     [document] = offline.sent(7)
     assert document.method == "sendDocument"
-    assert list(files.iterdir()) == []  # neither the file nor its folder is left
+    assert made and not any(os.path.exists(folder) for folder in made)  # nothing is left

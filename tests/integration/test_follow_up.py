@@ -297,6 +297,9 @@ def test_a_partner_who_confirms_again_after_a_change_is_announced_again(db, voca
         set_responsibilities(s, donor, pid, "Funding and reporting")  # the donor takes part
         confirm(s, field_contact, pid)
     with db.write() as s:
+        confirm(s, field_contact, pid)  # tapped twice: nobody is told twice
+    assert len([n for n in notices(db, "partnership_confirm") if n.stakeholder_id == donor.id]) == 1
+    with db.write() as s:
         set_responsibilities(s, field_contact, pid, "A bigger part of the work")  # unconfirms
         confirm(s, field_contact, pid)
     asked = [n for n in notices(db, "partnership_confirm") if n.stakeholder_id == donor.id]

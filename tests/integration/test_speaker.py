@@ -51,3 +51,20 @@ def test_the_person_their_roles_and_their_dialog_come_together(
     other_team = Sender(Platform.slack, "U1", "D9", workspace="T2")
     with db.write() as s:
         assert load_speaker(s, other_team).person is None
+
+
+def test_a_person_without_roles_has_none(db: Database, vocab: Vocabularies) -> None:
+    with db.write() as s:
+        someone = person(s, vocab, roles=())
+        s.add(
+            ChannelIdentity(
+                platform=Platform.slack,
+                workspace="T1",
+                external_user_id="U1",
+                stakeholder_id=someone.id,
+            )
+        )
+    with db.write() as s:
+        speaker = load_speaker(s, ANA)
+        assert speaker.actor is not None and speaker.actor.roles == frozenset()
+        assert speaker.conversation is None

@@ -139,6 +139,8 @@ def test_sigkill_between_the_commit_and_the_send_delivers_once(tmp_path: Path, v
             PARTNERBOT_TELEGRAM_TOKEN="1:CRASH",
             PARTNERBOT_TELEGRAM_BASE_URL=api.base_url,
             PARTNERBOT_SWEEP_SECONDS="1",
+            # Killed while it holds the notices, a worker delays them by its lease.
+            PARTNERBOT_OUTBOX_LEASE_SECONDS="5",
             PARTNERBOT_LOG_LEVEL="INFO",
         )
         api.refuse_sends = True  # the platform is down while the first process runs
@@ -151,15 +153,21 @@ def test_sigkill_between_the_commit_and_the_send_delivers_once(tmp_path: Path, v
             text=True,
         )
         output = Output(first)
-        time.sleep(4)  # the sweep commits the reminders; the platform cannot be reached
+        db = Database.from_url(f"sqlite:///{database}")
+
+        def written() -> list[Notification]:
+            with db.read() as s:
+                query = select(Notification).where(Notification.kind == "report_reminder")
+                return list(s.exec(query).all())
+
+        deadline = time.monotonic() + 60  # the sweep commits the reminders, however slow
+        while len(written()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # and tries to send them, which the platform refuses
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-        db = Database.from_url(f"sqlite:///{database}")
-        with db.read() as s:
-            written = s.exec(
-                select(Notification).where(Notification.kind == "report_reminder")
-            ).all()
-        assert written and all(n.status == NotificationStatus.pending for n in written), output.text
+        rows = written()
+        assert rows and all(n.status == NotificationStatus.pending for n in rows), output.text
         api.refuse_sends = False
         refused = len(api.calls)
         second = subprocess.Popen(
