@@ -6,8 +6,10 @@ not a skip, so a broken database setup cannot pass unnoticed."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -101,3 +103,17 @@ def sqlite_db(tmp_path: os.PathLike[str]) -> Iterator[Database]:
 @pytest.fixture
 def vocab() -> Vocabularies:
     return default_vocabularies()
+
+
+@pytest.fixture
+def made_folders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The temporary folders made during the test (the bot makes one for each file)."""
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    return made

@@ -393,19 +393,9 @@ async def test_the_slack_channel_uploads_files_and_honours_429(tmp_path) -> None
             await channel.deliver(recipient, [Reply(Text.plain("Hello"))])
 
 
-async def test_a_file_made_for_a_reply_is_removed_once_uploaded(slack, monkeypatch) -> None:
-    import tempfile
-
-    made: list[str] = []  # the folders the bot makes its files in
-    real_mkdtemp = tempfile.mkdtemp
-
-    def mkdtemp(*args, **kwargs) -> str:
-        made.append(real_mkdtemp(*args, **kwargs))
-        return made[-1]
-
-    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+async def test_a_file_made_for_a_reply_is_removed_once_uploaded(slack, made_folders) -> None:
     await onboard(slack, "U1", "Nordic Fund", "I offer")
     slack.api.clear()
     await slack.say("U1", "/mydata")
     assert slack.api.named("files.completeUploadExternal")
-    assert made and not any(os.path.exists(folder) for folder in made)  # nothing is left
+    assert made_folders and not any(os.path.exists(f) for f in made_folders)  # none is left

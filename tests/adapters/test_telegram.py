@@ -373,20 +373,10 @@ async def test_a_retry_sends_only_the_pieces_of_a_long_text_that_did_not_go_out(
     assert texts == [pieces[0], pieces[1], pieces[1], pieces[2]]  # the refused one again only
 
 
-async def test_a_file_made_for_a_reply_is_removed_once_sent(app, offline, monkeypatch) -> None:
-    import tempfile
-
-    made: list[str] = []  # the folders the bot makes its files in
-    real_mkdtemp = tempfile.mkdtemp
-
-    def mkdtemp(*args, **kwargs) -> str:
-        made.append(real_mkdtemp(*args, **kwargs))
-        return made[-1]
-
-    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+async def test_a_file_made_for_a_reply_is_removed_once_sent(app, offline, made_folders) -> None:
     kim = Phone(app, offline, Updates(), Updates().user(7))
     await onboard(kim)
     await kim.say("/mydata")
     [document] = offline.sent(7)
     assert document.method == "sendDocument"
-    assert made and not any(os.path.exists(folder) for folder in made)  # nothing is left
+    assert made_folders and not any(os.path.exists(f) for f in made_folders)  # none is left
