@@ -9,6 +9,7 @@ Cancel are buttons on every step, and typed answers are accepted wherever a tap 
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -304,7 +305,7 @@ class DialogEngine:
             buttons = [
                 Button(
                     ("✔ " if c.value in selected else "") + c.label,
-                    self._token(conv, "pick", str(i)),
+                    self._token(conv, "pick", f"{i}.{_tag(c.value)}"),
                 )
                 for i, c in enumerate(step.choices(ctx))
             ]
@@ -455,10 +456,10 @@ class DialogEngine:
         raise InvalidInput("invalid.choice_text", field=name)
 
     def _pick(self, ctx: Ctx, conv: Conversation, step: Step, arg: str) -> list[Reply]:
-        choices = step.choices(ctx) if step.choices else []
-        if not arg.isdigit() or int(arg) >= len(choices):
+        choice = _chosen(step.choices(ctx) if step.choices else [], arg)
+        if choice is None:
             return self.stale(ctx, conv)
-        value = choices[int(arg)].value
+        value = choice.value
         if step.kind is Kind.multi:
             selected = list(conv.context.get("selected", []))
             selected = (
@@ -674,3 +675,21 @@ class DialogEngine:
 
 def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
+
+
+def _tag(value: str) -> str:
+    """A short fingerprint of a choice's value: a button names its choice by position (values
+    can be longer than a button token allows) and by this, so a list that changed between the
+    question and the tap is never read at a shifted position."""
+    return f"{zlib.crc32(value.encode()) & 0xFFFF:04x}"
+
+
+def _chosen(choices: list[Choice], arg: str) -> Choice | None:
+    position, _, tag = arg.partition(".")
+    if not position.isdigit() or not tag:
+        return None
+    index = int(position)
+    if index < len(choices) and _tag(choices[index].value) == tag:
+        return choices[index]
+    moved = [c for c in choices if _tag(c.value) == tag]
+    return moved[0] if len(moved) == 1 else None

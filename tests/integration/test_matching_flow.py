@@ -318,3 +318,24 @@ def test_the_core_decision_rules(db, vocab):
         need_row = s.get(Listing, need_id)
     # Quantities (kits) cannot be compared with money: the need is matched, not counted down.
     assert need_row.status == ListingStatus.matched
+
+
+def test_a_choice_that_is_gone_when_tapped_is_not_taken_for_another(bot, db, pair):
+    ana, _ = pair
+    register_money_need(ana)
+    ana.command("need")
+    ana.tap("Financial")
+    ana.tap("Victim assistance")
+    ana.tap("Done")
+    ana.say("Running costs of the rehabilitation centre")
+    ana.tap("In Cambodia")
+    ana.say("120000 USD")
+    ana.tap("Skip")
+    ana.tap("High")
+    ana.tap("Skip")
+    update_first = ana.button("Update #1").action
+    with db.write() as s:  # meanwhile the first need is withdrawn: the list of choices shifts
+        s.get(Listing, 1).status = ListingStatus.withdrawn
+    ana.press(update_first)
+    assert "earlier question" in ana.text
+    assert [r.status for r in _listings(db)] == [ListingStatus.withdrawn]  # nothing new saved
