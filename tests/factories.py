@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,17 @@ def person(
     )
     assert someone.id is not None
     return load_actor(session, someone.id)
+
+
+def daytime_zone(now: datetime | None = None) -> tuple[str, date]:
+    """A time zone where it is early afternoon at `now` (the wall clock by default), and the
+    date there. Tests that run the real sweeps in real processes put people there, so that no
+    notice is held by quiet hours whatever hour the suite runs at."""
+    now = now or utcnow()
+    offset = 13 - now.hour  # -10 .. +13 hours, all within the Etc/GMT zones
+    # The POSIX sign is inverted: Etc/GMT-5 is five hours ahead of UTC.
+    name = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    return name, (now + timedelta(hours=offset)).date()
 
 
 def in_a_year() -> date:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -37,7 +37,7 @@ from tests.adapters.fake_bot_api import FakeBotApi
 from tests.adapters.fake_slack_api import FakeSlackApi
 from tests.adapters.slack_harness import PATH, SECRET, SlackClient
 from tests.adapters.telegram_offline import OfflineRequest
-from tests.factories import active_partnership
+from tests.factories import active_partnership, daytime_zone
 
 PARTNERBOT = Path(sys.executable).parent / "partnerbot"
 
@@ -122,7 +122,10 @@ def test_sigkill_between_the_commit_and_the_send_delivers_once(tmp_path: Path, v
     db = Database.from_url(f"sqlite:///{database}")
     upgrade(db.engine)
     with db.write() as s:
-        _, field, donor = active_partnership(s, vocab, first_due=date.today())
+        zone, today = daytime_zone()  # day for them, whatever the hour of the run
+        _, field, donor = active_partnership(
+            s, vocab, first_due=today, timezones=(zone, zone)
+        )
         for n, actor in enumerate((field, donor)):
             s.add(
                 ChannelIdentity(

@@ -12,7 +12,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,7 @@ from bot.migrate import upgrade
 from core.models import ChannelIdentity, Stakeholder
 from tests.adapters.fake_bot_api import FakeBotApi
 from tests.conftest import drop_pg_schema, make_pg_schema, pg_database
-from tests.factories import active_partnership
+from tests.factories import active_partnership, daytime_zone
 
 PARTNERBOT = Path(sys.executable).parent / "partnerbot"
 TOKEN = "123456:WORKER-token"
@@ -148,7 +147,10 @@ def test_serve_answers_health_metrics_and_the_webhook(tmp_path: Path) -> None:
 def _due_partnerships(db, vocab, count: int, chats: Iterator[int]) -> None:
     with db.write() as s:
         for _ in range(count):
-            _, field, donor = active_partnership(s, vocab, first_due=date.today())
+            zone, today = daytime_zone()  # day for them, whatever the hour of the run
+            _, field, donor = active_partnership(
+                s, vocab, first_due=today, timezones=(zone, zone)
+            )
             for actor in (field, donor):
                 chat = str(next(chats))
                 s.add(
