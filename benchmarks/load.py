@@ -36,7 +36,7 @@ from telegram.request import BaseRequest, RequestData
 import core.models  # noqa: F401
 from adapters.telegram.adapter import TelegramAdapter
 from bot.chatbot import ChatBot
-from bot.messages import Inbound, Reply
+from bot.messages import Inbound, Outcome, Reply
 from bot.units import run_unit
 from core.models import ChannelIdentity, Conversation
 from core.models.enums import Platform
@@ -196,14 +196,19 @@ class Recorder:
         self.counts: Counter[str] = Counter()
         self.replaying = False
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
+    async def serve(self, inbound: Inbound) -> Outcome:
         user = inbound.sender.user_id
         self.counts[user] += 1
         key = (user, self.counts[user])
         if not self.replaying:
             assert self.chatbot is not None
-            self.replies[key] = self.chatbot.handle(inbound)
-        return self.replies[key]
+            self.replies[key] = (await self.chatbot.serve(inbound)).replies
+        return Outcome(self.replies[key])
+
+    @property
+    def commands(self):  # type: ignore[no-untyped-def]
+        assert self.chatbot is not None
+        return self.chatbot.commands
 
     def replay(self) -> None:
         self.counts.clear()

@@ -5,10 +5,45 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from bot.text import Text
 from core.models.enums import Platform
+
+
+class Kind(StrEnum):
+    text = "text"
+    number = "number"
+    money_or_quantity = "money_or_quantity"
+    date = "date"
+    country = "country"
+    region = "region"
+    choice = "choice"
+    multi = "multi"
+    yes_no = "yes_no"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a dialog shown as a one-screen form (a Slack modal): the same step,
+    described for a surface that asks everything at once."""
+
+    name: str
+    label: str
+    hint: str
+    kind: Kind
+    choices: list[Choice]
+    optional: bool
+    multiline: bool
+    initial: Any = None
 
 
 @dataclass(frozen=True)
@@ -32,8 +67,19 @@ class FileRef:
 
 
 @dataclass(frozen=True)
+class FormInput:
+    """A submitted one-screen form (a Slack modal) of a dialog, or one only checked, which
+    saves nothing and so never waits for the database's writer."""
+
+    name: str
+    values: dict[str, Any]
+    check: bool = False
+
+
+@dataclass(frozen=True)
 class Inbound:
-    """One thing a person did: typed text, sent a command, pressed a button or sent a file."""
+    """One thing a person did: typed text, sent a command, pressed a button, sent a file,
+    opened or submitted a form, or looked at their home screen."""
 
     sender: Sender
     text: str | None = None
@@ -41,6 +87,9 @@ class Inbound:
     args: str = ""
     action: str | None = None  # the opaque token of a pressed button
     file: FileRef | None = None
+    form: FormInput | None = None  # a submitted (or checked) form
+    home: bool = False
+    forms: bool = False  # the surface can show one-screen forms (Slack's modals)
     update_id: str | None = None  # the platform's id, to ignore deliveries seen before
 
 
@@ -85,6 +134,31 @@ class Reply:
     @property
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A dialog as one screen, in the person's language, buttons included."""
+
+    name: str
+    title: str
+    fields: list[FormField]
+    submit: str
+    close: str
+
+
+@dataclass
+class Outcome:
+    """What handling one inbound gave: the replies; a form to show, or the errors of a
+    submitted one by field; whether it was a repeated delivery (nothing happened); and the
+    speaker's roles, for surfaces whose menus depend on them."""
+
+    replies: list[Reply] = field(default_factory=list)
+    form: Form | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    duplicate: bool = False
+    roles: frozenset[str] = frozenset()
+    language: str = ""
 
 
 @dataclass

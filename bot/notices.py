@@ -135,7 +135,11 @@ def _accepted(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) 
         lines.append(
             tr(N_("They have not shared contact details yet; a coordinator can put you in touch."))
         )
-    return [Reply(Text.join(lines))]
+    partnership_id = p.get("partnership_id")
+    if not partnership_id:
+        return [Reply(Text.join(lines))]
+    open_it = Button(tr.s(N_("Open the draft partnership")), f"c:partnership:{partnership_id}")
+    return [Reply(Text.join(lines), ((open_it,),))]
 
 
 def _partnership_title(session: Session, partnership_id: int) -> str:

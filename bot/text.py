@@ -2,16 +2,23 @@
 
 Templates (our own strings, from the translation catalogs) may use **bold**, __italic__ and
 [label](https://…). Parameters filled into a template are always plain spans: text that a
-person typed can never turn into markup, and each adapter escapes spans for its platform."""
+person typed can never turn into markup, and each adapter escapes spans for its platform.
+
+A command named in a template ("/need") becomes a command reference, which each surface
+writes the way people type it there: `/need` on Telegram and in the terminal, `/partners need`
+on Slack, where a direct message cannot start with a slash."""
 
 from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 _MARKUP = re.compile(r"(\*\*|__|\[[^\]]+\]\((?:https?|tg|mailto):[^)\s]+\))")
+# "/need" after a space, a bracket or a quote, never inside a word or a path ("and/or", "km/h").
+_COMMAND = re.compile(r"(?<![\w/.:])/([a-z][a-z_]*)\b")
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,7 @@ class Span:
     bold: bool = False
     italic: bool = False
     link: str | None = None
+    command: str | None = None  # a reference to a command: its text is "/name"
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,11 @@ class Text:
     @classmethod
     def plain(cls, text: str) -> Text:
         return cls((Span(text),)) if text else cls()
+
+    @classmethod
+    def command(cls, name: str) -> Text:
+        """A reference to a command, written per surface (see the module's note)."""
+        return cls((Span(f"/{name}", command=name),))
 
     def __add__(self, other: Text | str) -> Text:
         if isinstance(other, str):
@@ -66,7 +79,7 @@ def markup(template: str, **params: Any) -> Text:
                 label, _, url = piece[1:-1].partition("](")
                 spans.append(Span(label, bold, italic, url))
             elif piece:
-                spans.append(Span(piece, bold, italic))
+                spans.extend(_commands(piece, bold, italic))
         if field is not None:
             value = params[field] if field else ""
             if isinstance(value, Text):
@@ -78,3 +91,49 @@ def markup(template: str, **params: Any) -> Text:
                 value = repr(value)
             spans.append(Span(format(value, spec or ""), bold, italic))
     return Text(tuple(span for span in spans if span.text))
+
+
+def _commands(literal: str, bold: bool, italic: bool) -> list[Span]:
+    """A literal of a template, with the commands it names as command references."""
+    spans = []
+    at = 0
+    for found in _COMMAND.finditer(literal):
+        if found.start() > at:
+            spans.append(Span(literal[at : found.start()], bold, italic))
+        spans.append(Span(found.group(0), bold, italic, command=found.group(1)))
+        at = found.end()
+    if at < len(literal):
+        spans.append(Span(literal[at:], bold, italic))
+    return spans
+
+
+def split_rendered(text: Text, limit: int, render: Callable[[Span], str]) -> list[str]:
+    """Pieces of at most `limit` characters as `render` writes them, cut between spans, so
+    that no tag, escape or entity is ever cut in two; a span too long for one piece is cut
+    between lines or words, and each part is rendered whole (its markup closed)."""
+    pieces: list[str] = []
+    current = ""
+    for span in _short_spans(text.spans, limit // 2, render):
+        rendered = render(span)
+        if current and len(current) + len(rendered) > limit:
+            pieces.append(current)
+            current = ""
+        current += rendered
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def _short_spans(spans: tuple[Span, ...], size: int, render: Callable[[Span], str]) -> list[Span]:
+    out = []
+    for span in spans:
+        rest = span.text
+        while len(render(replace(span, text=rest))) > size:
+            fits = size // 2  # rendering may lengthen text (escapes): halve until it fits
+            while fits > 1 and len(render(replace(span, text=rest[:fits]))) > size:
+                fits //= 2
+            cut = rest.rfind("\n", 0, fits) + 1 or rest.rfind(" ", 0, fits) + 1 or fits
+            out.append(replace(span, text=rest[:cut]))
+            rest = rest[cut:]
+        out.append(replace(span, text=rest))
+    return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core import audit
@@ -71,6 +72,32 @@ def due_reports(session: Session, actor: Actor, today: date | None = None) -> li
         )
     ).all()
     return [DueReport(p, r.period_end, r) for r, p in returned] + found
+
+
+def awaiting_review(
+    session: Session, actor: Actor, limit: int = 20
+) -> list[tuple[ProgressReport, Partnership]]:
+    """Submitted reports a coordinator can review: of the partnerships they coordinate, then
+    of those nobody coordinates, the oldest first."""
+    if not actor.is_coordinator:
+        return []
+    rows = session.exec(
+        select(ProgressReport, Partnership)
+        .join(Partnership, col(Partnership.id) == ProgressReport.partnership_id)
+        .where(
+            ProgressReport.status == ReportStatus.submitted,
+            sa.or_(
+                col(Partnership.coordinator_id) == actor.id,
+                col(Partnership.coordinator_id).is_(None),
+            ),
+        )
+        .order_by(
+            sa.case((col(Partnership.coordinator_id) == actor.id, 0), else_=1),
+            col(ProgressReport.submitted_at),
+        )
+        .limit(limit)
+    ).all()
+    return [(r, p) for r, p in rows]
 
 
 def indicators_of(session: Session, partnership_id: int) -> list[Indicator]:

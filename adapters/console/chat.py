@@ -8,6 +8,7 @@ import os
 from typing import TextIO
 
 from bot.chatbot import ChatBot
+from bot.commands import parse_command_text
 from bot.messages import Inbound, Progress, Reply, Sender
 from bot.outbox import Dispatcher, NotHere, Recipient
 from bot.text import Text
@@ -64,9 +65,9 @@ class ConsoleChat:
         return 0
 
     def parse(self, line: str) -> Inbound:
-        if line.startswith("/"):
-            command, _, args = line[1:].partition(" ")
-            return Inbound(self.sender, command=command.lower(), args=args.strip())
+        command = parse_command_text(line)
+        if command is not None:
+            return Inbound(self.sender, command=command[0], args=command[1])
         if line in self.numbered:
             return Inbound(self.sender, action=self.numbered[line])
         return Inbound(self.sender, text=line)

@@ -24,22 +24,34 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dialogs.engine import FormField, Kind
-from bot.messages import Reply
-from bot.text import Span, Text
+from bot.commands.registry import SLACK_COMMAND
+from bot.messages import Form, FormField, Kind, Reply
+from bot.text import Span, Text, split_rendered
 
 SECTION_LIMIT = 3000
+TEXT_LIMIT = 3000  # the notification's plain fallback
 BLOCK_LIMIT = 50
 FORM_PREFIX = "pb_form:"
+SLASH = SLACK_COMMAND
+# Slack's formatting characters. Slack has no escape for them: a zero-width space before one
+# keeps it from opening or closing bold, italics, strike-through or code, and shows nothing.
+_FORMATTING = str.maketrans({c: "\u200b" + c for c in "*_~`"})
 
 
 def escape(text: str) -> str:
-    """The three characters Slack's mrkdwn gives meaning to, escaped as Slack asks."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """User text as literal mrkdwn: the three characters Slack gives meaning to escaped as
+    Slack asks, and the formatting characters neutralised."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.translate(_FORMATTING)
+
+
+def command_text(name: str) -> str:
+    """A command the way it is typed on Slack: after the app's slash command."""
+    return f"{SLASH} {name}"
 
 
 def span_mrkdwn(span: Span) -> str:
-    text = escape(span.text)
+    text = escape(command_text(span.command) if span.command else span.text)
     if span.link:
         return f"<{span.link}|{text}>"
     core = text.strip()
@@ -53,31 +65,41 @@ def span_mrkdwn(span: Span) -> str:
     return f"{lead}{core}{trail}"
 
 
-def to_mrkdwn(text: Text) -> str:
-    """Neighbouring spans of one style are joined first: `*a* *b*` reads well, `*a**b*`
-    does not."""
+def _merged(text: Text) -> Text:
+    """Neighbouring spans of one style joined: `*a* *b*` reads well, `*a**b*` does not."""
     merged: list[Span] = []
     for span in text.spans:
         last = merged[-1] if merged else None
-        if last and (last.bold, last.italic, last.link) == (span.bold, span.italic, span.link):
+        if (
+            last
+            and not last.command
+            and not span.command
+            and (last.bold, last.italic, last.link) == (span.bold, span.italic, span.link)
+        ):
             merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.link)
         else:
             merged.append(span)
-    return "".join(span_mrkdwn(span) for span in merged)
+    return Text(tuple(merged))
+
+
+def to_mrkdwn(text: Text) -> str:
+    return "".join(span_mrkdwn(span) for span in _merged(text).spans)
+
+
+def plain(text: Text) -> str:
+    """The text as plain words (a notification's fallback), commands as typed on Slack."""
+    return "".join(command_text(s.command) if s.command else s.text for s in text.spans)
 
 
 def sections(text: Text) -> list[SectionBlock]:
-    """One section per 3,000 characters, cut between lines where possible."""
-    body = to_mrkdwn(text) or " "
-    blocks = []
-    while body:
-        if len(body) <= SECTION_LIMIT:
-            cut = len(body)
-        else:
-            cut = body.rfind("\n", 0, SECTION_LIMIT) + 1 or SECTION_LIMIT
-        blocks.append(SectionBlock(text={"type": "mrkdwn", "text": body[:cut]}))
-        body = body[cut:]
-    return blocks
+    """One section per 3,000 characters, never cut inside an escape or a style."""
+    pieces = split_rendered(_merged(text), SECTION_LIMIT, span_mrkdwn)
+    return [SectionBlock(text={"type": "mrkdwn", "text": piece or " "}) for piece in pieces]
+
+
+def fallback(text: Text) -> str:
+    """The plain text Slack shows in notifications, escaped, within its limit."""
+    return split_rendered(Text.plain(plain(text)), TEXT_LIMIT, span_mrkdwn)[0] or " "
 
 
 def reply_blocks(reply: Reply, *, start: int = 0) -> list[Block]:
@@ -108,7 +130,7 @@ def messages(replies: list[Reply]) -> list[dict[str, Any]]:
             part = blocks[chunk : chunk + BLOCK_LIMIT]
             payloads.append(
                 {
-                    "text": escape(str(reply.text))[:3000] or " ",
+                    "text": fallback(reply.text),
                     "blocks": [block.to_dict() for block in part],
                 }
             )
@@ -124,14 +146,14 @@ def home_view(replies: list[Reply]) -> View:
     return View(type="home", blocks=blocks[:100])
 
 
-def form_view(name: str, title: str, fields: list[FormField], submit: str, close: str) -> View:
+def form_view(form: Form) -> View:
     return View(
         type="modal",
-        callback_id=f"{FORM_PREFIX}{name}",
-        title=PlainTextObject(text=title[:24] or "Partnerbot"),
-        submit=PlainTextObject(text=submit[:24]),
-        close=PlainTextObject(text=close[:24]),
-        blocks=[_input(field) for field in fields],
+        callback_id=f"{FORM_PREFIX}{form.name}",
+        title=PlainTextObject(text=form.title[:24] or "Partnerbot"),
+        submit=PlainTextObject(text=form.submit[:24]),
+        close=PlainTextObject(text=form.close[:24]),
+        blocks=[_input(field) for field in form.fields],
     )
 
 
@@ -139,7 +161,7 @@ def _input(field: FormField) -> InputBlock:
     return InputBlock(
         block_id=field.name,
         label=PlainTextObject(text=field.label[:2000]),
-        hint=PlainTextObject(text=field.hint[:2000]) if field.hint != field.label else None,
+        hint=PlainTextObject(text=field.hint[:2000]) if field.hint else None,
         optional=field.optional,
         element=_element(field),
     )
@@ -147,15 +169,15 @@ def _input(field: FormField) -> InputBlock:
 
 def _element(field: FormField) -> Any:
     options = [Option(value=c.value, label=c.label[:75]) for c in field.choices][:100]
-    if field.kind is Kind.choice:
+    if field.kind == Kind.choice:
         return StaticSelectElement(action_id="value", options=options)
-    if field.kind is Kind.multi:
+    if field.kind == Kind.multi:
         if len(options) <= 10:
             return CheckboxesElement(action_id="value", options=options)
         return StaticMultiSelectElement(action_id="value", options=options)
-    if field.kind is Kind.date:
+    if field.kind == Kind.date:
         return DatePickerElement(action_id="value")
-    if field.kind is Kind.yes_no:
+    if field.kind == Kind.yes_no:
         return RadioButtonsElement(action_id="value", options=options)
     return PlainTextInputElement(action_id="value", multiline=field.multiline)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -27,10 +28,10 @@ from telegram.request import BaseRequest
 
 from adapters.telegram.render import MAX_CAPTION, keyboard, split_html, to_html
 from bot.chatbot import ChatBot
+from bot.commands import Registry, parse_command_text
 from bot.i18n import LANGUAGES, N_, Tr
-from bot.messages import FileRef, Inbound, Progress, Reply, Sender
-from bot.units import run_unit
-from core.models.enums import Platform
+from bot.messages import FileRef, Inbound, Outcome, Progress, Reply, Sender
+from core.models.enums import Platform, Role
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ def build_application(
 class TelegramAdapter:
     def __init__(self, chatbot: ChatBot) -> None:
         self.chatbot = chatbot
+        # The menu each privileged chat was given by this process: (roles, language).
+        self._menus: dict[str, tuple[frozenset[Role], str]] = {}
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -79,9 +82,29 @@ class TelegramAdapter:
         inbound = self.inbound(update)
         if inbound is None:
             return
-        replies = await run_unit(self.chatbot.db, self.chatbot.handle, inbound)
+        outcome = await self.chatbot.serve(inbound)
         edited = query.message if query and isinstance(query.message, Message) else None
-        await self.send(context.bot, chat.id, replies, edit=edited)
+        await self.send(context.bot, chat.id, outcome.replies, edit=edited)
+        await self._refresh_menu(context.bot, str(chat.id), outcome)
+
+    async def _refresh_menu(self, bot: Any, chat_id: str, outcome: Outcome) -> None:
+        """Coordinators and admins see their commands in their own chat's menu, set when
+        their roles are first seen or change; everyone else keeps the default menu."""
+        roles = frozenset(r for r in map(Role, outcome.roles) if r in PRIVILEGED)
+        wanted = (roles, outcome.language)
+        known = self._menus.get(chat_id)
+        if known == wanted or (known is None and not roles):
+            return
+        self._menus[chat_id] = wanted
+        scope = BotCommandScopeChat(chat_id)
+        try:
+            if roles:
+                menu = command_menu(self.chatbot.commands, Tr(outcome.language), roles)
+                await bot.set_my_commands(menu, scope=scope)
+            else:
+                await bot.delete_my_commands(scope=scope)
+        except TelegramError as error:  # a menu is a nicety: the bot works without it
+            log.warning("could not set a chat's commands menu: %s", error)
 
     def inbound(self, update: Update) -> Inbound | None:
         user, chat = update.effective_user, update.effective_chat
@@ -105,7 +128,7 @@ class TelegramAdapter:
             file_id = message.document.file_id if message.document else message.photo[-1].file_id
             return Inbound(sender, file=FileRef(name or "file", file_id), update_id=update_id)
         text = message.text or message.caption or ""
-        command = _command_of(text)
+        command = parse_command_text(text)
         if command is not None:
             name, args = command
             return Inbound(sender, command=name, args=args, update_id=update_id)
@@ -117,7 +140,7 @@ class TelegramAdapter:
         if message is None or not message.text:
             return
         me = context.bot.username
-        command = _command_of(message.text)
+        command = parse_command_text(message.text)
         if command is None or f"@{me}".lower() not in message.text.split()[0].lower():
             return
         name = command[0] if command[0] in ("need", "offer") else ""
@@ -210,25 +233,22 @@ def seconds(retry_after: float | timedelta) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
-def _command_of(text: str) -> tuple[str, str] | None:
-    """'/need@PartnerBot args' -> ('need', 'args')."""
-    if not text.startswith("/"):
-        return None
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return (name, args.strip()) if name else None
+PRIVILEGED = frozenset({Role.coordinator, Role.admin})
+
+
+def command_menu(
+    commands: Registry, tr: Tr, roles: frozenset[Role] | None = None
+) -> list[BotCommand]:
+    """The commands one sees in the menu (everyone's with no roles), described in their
+    language."""
+    return [BotCommand(c.name, tr.s(c.summary)[:256]) for c in commands.listed(roles)]
 
 
 async def register_commands(bot: Any, chatbot: ChatBot) -> None:
-    """The command menu, in each language we speak, and the default one."""
+    """Everyone's command menu, in each language we speak, and the default one."""
     for language in (None, *LANGUAGES):
         tr = Tr(language or chatbot.default_language)
-        commands = [
-            BotCommand(command.name, tr.s(command.help)[:256])
-            for command in chatbot.commands.values()
-            if command.help and not command.roles
-        ]
         try:
-            await bot.set_my_commands(commands, language_code=language)
+            await bot.set_my_commands(command_menu(chatbot.commands, tr), language_code=language)
         except TelegramError as error:  # a menu is a nicety: the bot works without it
             log.warning("could not register the commands menu (%s): %s", language, error)

@@ -8,7 +8,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import Reply
-from bot.text import Span, Text
+from bot.text import Span, Text, split_rendered
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -30,32 +30,8 @@ def to_html(text: Text) -> str:
 
 
 def split_html(text: Text, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` characters of HTML, cut between spans (so no tag is ever cut
-    in two) and, inside a span too long for one message, between lines or words."""
-    pieces: list[str] = []
-    current = ""
-    for span in _short_spans(text.spans, limit // 2):
-        rendered = span_html(span)
-        if current and len(current) + len(rendered) > limit:
-            pieces.append(current)
-            current = ""
-        current += rendered
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
-
-
-def _short_spans(spans: tuple[Span, ...], size: int) -> list[Span]:
-    out = []
-    for span in spans:
-        text = span.text
-        while len(html.escape(text, quote=False)) > size:
-            cut = text.rfind("\n", 0, size // 2) + 1 or text.rfind(" ", 0, size // 2) + 1
-            cut = cut or size // 2
-            out.append(Span(text[:cut], span.bold, span.italic, span.link))
-            text = text[cut:]
-        out.append(Span(text, span.bold, span.italic, span.link))
-    return out
+    """Pieces of at most `limit` characters of HTML, no tag or entity ever cut in two."""
+    return split_rendered(text, limit, span_html)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -4,27 +4,30 @@ platform. At most eight questions, most of them taps."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
-from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.dialogs.listing_drafts import answers_from_view, draft_from_answers, home_country
+from bot.dialogs.listing_save import listing_save, matching_settings
+from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_
-from bot.messages import Button, Reply
 from core.clock import utcnow
 from core.errors import InvalidInput
-from core.listings import (
-    ListingDraft,
-    ListingView,
-    create_listing,
-    draft_of,
-    edit_listing,
-    get_listing,
-    validate_draft,
-)
-from core.matching import Weights
-from core.matchmaking import DEFAULT_THRESHOLD, find_duplicates, propose_matches
-from core.models import Listing, Organisation
-from core.models.enums import Coverage, ListingKind, Priority, Visibility
+from core.listings import validate_draft
+from core.matchmaking import find_duplicates
+from core.models import Listing
+from core.models.enums import ListingKind, Priority, Visibility
+
+# The answers and drafts (bot.dialogs.listing_drafts) and the save (bot.dialogs.listing_save)
+# are importable from here too.
+__all__ = [
+    "NEED",
+    "OFFER",
+    "answers_from_view",
+    "draft_from_answers",
+    "home_country",
+    "listing_dialogs",
+    "listing_steps",
+    "matching_settings",
+]
 
 NEED, OFFER = ListingKind.need, ListingKind.offer
 
@@ -44,16 +47,6 @@ def _modalities(ctx: Ctx) -> list[Choice]:
 def _regions(ctx: Ctx) -> list[Choice]:
     choices = [Choice(code, ctx.tr.region(code)) for code in ctx.vocab.regions]
     return sorted(choices, key=lambda c: c.label)
-
-
-def home_country(ctx: Ctx) -> str | None:
-    if ctx.person is None or ctx.person.organisation_id is None:
-        return None
-    key = ("home_country", ctx.person.organisation_id)
-    if key not in ctx.memo:  # asked by several steps and the summary
-        organisation = ctx.session.get(Organisation, ctx.person.organisation_id)
-        ctx.memo[key] = organisation.country if organisation else None
-    return ctx.memo[key]
 
 
 def _places(kind: ListingKind):
@@ -177,6 +170,15 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
             label=N_("Amount"),
             optional=True,
             fields=("currency", "quantity", "unit"),
+            form_hint=N_(
+                "How much is needed? An amount with its currency (50000 USD) or a quantity "
+                "with its unit (40 kits)."
+            )
+            if need
+            else N_(
+                "How much can you offer? An amount with its currency (50000 USD) or a "
+                "quantity with its unit (40 kits)."
+            ),
         ),
     ]
     if not need:
@@ -265,76 +267,6 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def draft_from_answers(ctx: Ctx, kind: ListingKind) -> ListingDraft:
-    a = ctx.answers
-    place = a.get("place")
-    coverage = {
-        "home": Coverage.country,
-        "country": Coverage.country,
-        "region": Coverage.region,
-        "global": Coverage.world,
-    }.get(place, Coverage.country)
-    country = home_country(ctx) if place == "home" else a.get("country")
-    money: dict[str, str] = a.get("amount") or {}
-    return ListingDraft(
-        kind=kind,
-        title=a.get("title", ""),
-        assistance_type=a.get("assistance_type", ""),
-        areas=list(a.get("areas") or []),
-        coverage=coverage,
-        country=country if coverage is Coverage.country else None,
-        region=a.get("region") if coverage is Coverage.region else None,
-        description=a.get("description") or "",
-        amount=Decimal(money["amount"]) if "amount" in money else None,
-        currency=money.get("currency"),
-        quantity=Decimal(money["quantity"]) if "quantity" in money else None,
-        unit=money.get("unit"),
-        available_from=_date(a.get("available_from"))
-        or (utcnow().date() if kind is NEED else None),
-        available_until=_date(a.get("available_until")),
-        priority=a.get("priority"),
-        modality=a.get("modality"),
-        visibility=a.get("visibility") or Visibility.public,
-    )
-
-
-def answers_from_view(view: ListingView, home: str | None) -> dict[str, Any]:
-    """The inverse of draft_from_answers, to open an existing listing at its summary."""
-    d = draft_of(view)
-    if d.coverage == Coverage.country:
-        place = "home" if d.country == home else "country"
-    else:
-        place = "region" if d.coverage == Coverage.region else "global"
-    money: dict[str, str] | None = None
-    if d.amount is not None:
-        money = {"amount": str(d.amount), "currency": d.currency or ""}
-    elif d.quantity is not None:
-        money = {"quantity": str(d.quantity), "unit": d.unit or ""}
-    answers: dict[str, Any] = {
-        "assistance_type": d.assistance_type,
-        "areas": d.areas,
-        "title": d.title,
-        "place": place,
-        "amount": money,
-        "available_until": d.available_until.isoformat() if d.available_until else None,
-        "description": d.description or None,
-        "modality": d.modality,
-    }
-    if place == "country":
-        answers["country"] = d.country
-    if place == "region":
-        answers["region"] = d.region
-    if d.kind == NEED:
-        answers.update(priority=d.priority, visibility=d.visibility)
-    else:
-        answers["available_from"] = d.available_from.isoformat() if d.available_from else None
-    return answers
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _duplicates(ctx: Ctx, kind: ListingKind) -> list[Listing]:
     """Open listings of the same organisation that this new one seems to repeat."""
     if ctx.context.get("listing_id") or ctx.actor is None:
@@ -363,93 +295,10 @@ def _duplicate_choices(kind: ListingKind):
     return choices
 
 
-def matching_settings(ctx: Ctx) -> tuple[Weights, float]:
-    settings = ctx.settings
-    return (
-        getattr(settings, "weights", None) or Weights(),
-        getattr(settings, "match_threshold", DEFAULT_THRESHOLD),
-    )
-
-
-def _save(kind: ListingKind):
-    def save(ctx: Ctx) -> list[Reply]:
-        assert ctx.actor is not None
-        draft = draft_from_answers(ctx, kind)
-        listing_id = ctx.context.get("listing_id")
-        duplicate = ctx.answer("duplicate")
-        if duplicate and duplicate != "new" and not listing_id:
-            listing_id = int(duplicate)
-        if listing_id:
-            before = draft_of(get_listing(ctx.session, listing_id))
-            changes = {
-                k: v for k, v in vars(draft).items() if k != "kind" and getattr(before, k) != v
-            }
-            view = edit_listing(ctx.session, ctx.vocab, ctx.actor, listing_id, changes)
-            text = ctx.tr(
-                N_("Updated: **{title}** (#{id})."), title=view.listing.title, id=view.listing.id
-            )
-        else:
-            view = create_listing(
-                ctx.session,
-                ctx.vocab,
-                ctx.actor,
-                draft,
-                require_verification=getattr(ctx.settings, "require_verification", False),
-            )
-            text = ctx.tr(
-                N_(
-                    "Saved: your need **{title}** (#{id}) is registered. I will tell you when an "
-                    "offer fits it."
-                )
-                if kind is NEED
-                else N_(
-                    "Saved: your offer **{title}** (#{id}) is registered. I will tell you when a "
-                    "need fits it."
-                ),
-                title=view.listing.title,
-                id=view.listing.id,
-            )
-        if not view.listing.verified:
-            text = (
-                text
-                + "\n"
-                + ctx.tr(
-                    N_(
-                        "A coordinator will check your organisation before "
-                        "others see it; you will be told."
-                    )
-                )
-            )
-        weights, threshold = matching_settings(ctx)
-        assert view.listing.id is not None
-        found = propose_matches(
-            ctx.session, ctx.vocab, view.listing.id, weights=weights, threshold=threshold
-        )
-        if found:
-            text = (
-                text
-                + "\n"
-                + ctx.tr(
-                    N_("New possible matches: {n}. I am telling both sides; see /matches."),
-                    n=len(found),
-                )
-            )
-        buttons = (
-            (
-                Button(ctx.tr.s(N_("My listings")), "c:mine:"),
-                Button(ctx.tr.s(N_("Matches")), "c:matches:"),
-                Button(ctx.tr.s(N_("Search")), "c:search:"),
-            ),
-        )
-        return [Reply(text, buttons)]
-
-    return save
-
-
 def listing_dialogs() -> list[Dialog]:
     return [
-        Dialog("need", N_("New need"), listing_steps(NEED), _save(NEED)),
-        Dialog("offer", N_("New offer"), listing_steps(OFFER), _save(OFFER)),
-        Dialog("edit_need", N_("Your need"), listing_steps(NEED), _save(NEED)),
-        Dialog("edit_offer", N_("Your offer"), listing_steps(OFFER), _save(OFFER)),
+        Dialog("need", N_("New need"), listing_steps(NEED), listing_save(NEED)),
+        Dialog("offer", N_("New offer"), listing_steps(OFFER), listing_save(OFFER)),
+        Dialog("edit_need", N_("Your need"), listing_steps(NEED), listing_save(NEED)),
+        Dialog("edit_offer", N_("Your offer"), listing_steps(OFFER), listing_save(OFFER)),
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs.engine import Ctx, Dialog, Kind, Step
+from bot.dialogs.steps import Ctx, Dialog, Kind, Step
 from bot.i18n import N_, Tr
 from bot.messages import Button, Reply
 from bot.notices import decision_buttons

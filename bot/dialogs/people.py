@@ -7,7 +7,7 @@ from typing import Any
 
 from babel.core import get_global
 
-from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Tr
 from bot.messages import Reply
 from core import audit

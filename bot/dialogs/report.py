@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import select
 
-from bot.dialogs.engine import Ctx, Dialog, Kind, Step
+from bot.dialogs.steps import Ctx, Dialog, Kind, Step
 from bot.i18n import N_, fold
 from bot.messages import Reply
 from core.errors import InvalidInput

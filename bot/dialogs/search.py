@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogs.engine import Choice, Ctx, Dialog, Kind, Step
+from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.text import Text

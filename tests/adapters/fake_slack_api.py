@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.users: dict[str, dict[str, Any]] = {}  # what users.info answers, by user id
         self.failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._lock = threading.Lock()
         api = self
@@ -74,7 +75,13 @@ class FakeSlackApi:
             "conversations.open": {"channel": {"id": "D" + str(params.get("users", "X"))}},
             "files.getUploadURLExternal": {"upload_url": f"{self.url}upload", "file_id": "F1"},
             "files.completeUploadExternal": {"files": [{"id": "F1", "title": "file"}]},
+            "chat.postEphemeral": {"message_ts": f"{time.time()}"},
         }
+        if method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            if user is None:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            return 200, {"ok": True, "user": user}, {}
         return 200, {"ok": True, **results.get(method, {})}, {}
 
     def named(self, method: str) -> list[dict[str, Any]]:

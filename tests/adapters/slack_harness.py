@@ -48,20 +48,29 @@ class SlackClient:
             },
         )
 
-    async def command(self, user: str, text: str, **kw: Any) -> httpx.Response:
-        body = urlencode(
-            {
-                "command": "/partners",
-                "text": text,
-                "team_id": self.team,
-                "user_id": user,
-                "user_name": user.lower(),
-                "channel_id": "C1",
-                "trigger_id": f"trig-{user}",
-                "response_url": "https://hooks.invalid/response",
-            }
-        )
-        return await self.post(body, "application/x-www-form-urlencoded", **kw)
+    async def command(
+        self,
+        user: str,
+        text: str,
+        *,
+        channel: str | None = None,
+        trigger: bool = True,
+        **kw: Any,
+    ) -> httpx.Response:
+        """`/partners <text>`, typed in the app's direct messages unless a channel is given."""
+        fields = {
+            "command": "/partners",
+            "text": text,
+            "team_id": self.team,
+            "user_id": user,
+            "user_name": user.lower(),
+            "channel_id": channel or f"D{user}",
+            "channel_name": "general" if channel else "directmessage",
+            "response_url": "https://hooks.invalid/response",
+        }
+        if trigger:
+            fields["trigger_id"] = f"trig-{user}"
+        return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kw)
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
         return json.dumps(
@@ -82,6 +91,8 @@ class SlackClient:
         return await self.post(self.event_body(event, event_id), "application/json", **kw)
 
     async def dm(self, user: str, text: str) -> httpx.Response:
+        # Slack takes a message that starts with "/" for a slash command: it never arrives.
+        assert not text.startswith("/"), "Slack does not deliver this; use slash()"
         return await self.event(
             {
                 "type": "message",
@@ -155,9 +166,18 @@ class SlackClient:
         raise AssertionError(f"no button {label!r}")
 
     async def tap(self, user: str, label: str) -> None:
-        value = self.button(label)
+        await self.press(user, self.button(label))
+
+    async def press(self, user: str, value: str, *, on_home: bool = False) -> None:
+        """Clicks a button and waits for all that follows it (the App Home comes last)."""
         self.api.clear()
-        await self.click(user, value)
+        await self.click(user, value, on_home=on_home)
+        await settle(self.api)
+
+    async def slash(self, user: str, text: str, **kw: Any) -> None:
+        """`/partners <text>` and all that follows it."""
+        self.api.clear()
+        await self.command(user, text, **kw)
         await settle(self.api)
 
     async def say(self, user: str, text: str) -> None:

@@ -380,3 +380,36 @@ async def test_a_file_made_for_a_reply_is_removed_once_sent(app, offline, made_f
     [document] = offline.sent(7)
     assert document.method == "sendDocument"
     assert made_folders and not any(os.path.exists(f) for f in made_folders)  # none is left
+
+
+async def test_coordinators_see_their_commands_in_their_own_chat_menu(
+    app, offline, updates, sqlite_db
+) -> None:
+    from core.models import StakeholderRole
+    from core.models.enums import Role
+
+    kim = Phone(app, offline, updates, updates.user(7, "Kim"))
+    await onboard(kim)
+
+    def scoped() -> list:
+        return [
+            c for c in offline.calls if c.method == "setMyCommands" and c.params.get("scope")
+        ]
+
+    await kim.say("/help")
+    assert scoped() == []  # everyone's menu: nothing set for this chat
+    with sqlite_db.write() as s:
+        identity = s.exec(select(ChannelIdentity)).one()
+        s.add(StakeholderRole(stakeholder_id=identity.stakeholder_id, role=Role.coordinator))
+    await kim.say("/help")
+    [menu] = scoped()
+    assert _json(menu.params["scope"]) == {"type": "chat", "chat_id": 7}
+    names = [c["command"] for c in _json(menu.params["commands"])]
+    assert {"gaps", "stats", "export"} <= set(names) and "grant" not in names
+    await kim.say("/help")
+    assert scoped() == []  # set once, not with every message
+    assert "/gaps" in kim.texts  # and /help lists them too
+
+
+def _json(value):  # type: ignore[no-untyped-def]
+    return json.loads(value) if isinstance(value, str) else value

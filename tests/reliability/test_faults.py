@@ -123,9 +123,7 @@ def test_sigkill_between_the_commit_and_the_send_delivers_once(tmp_path: Path, v
     upgrade(db.engine)
     with db.write() as s:
         zone, today = daytime_zone()  # day for them, whatever the hour of the run
-        _, field, donor = active_partnership(
-            s, vocab, first_due=today, timezones=(zone, zone)
-        )
+        _, field, donor = active_partnership(s, vocab, first_due=today, timezones=(zone, zone))
         for n, actor in enumerate((field, donor)):
             s.add(
                 ChannelIdentity(

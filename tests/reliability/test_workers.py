@@ -148,9 +148,7 @@ def _due_partnerships(db, vocab, count: int, chats: Iterator[int]) -> None:
     with db.write() as s:
         for _ in range(count):
             zone, today = daytime_zone()  # day for them, whatever the hour of the run
-            _, field, donor = active_partnership(
-                s, vocab, first_due=today, timezones=(zone, zone)
-            )
+            _, field, donor = active_partnership(s, vocab, first_due=today, timezones=(zone, zone))
             for actor in (field, donor):
                 chat = str(next(chats))
                 s.add(

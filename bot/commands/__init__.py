@@ -1,0 +1,20 @@
+"""Every command, declared once, grouped by subject; `REGISTRY` drives every surface."""
+
+from __future__ import annotations
+
+from bot.commands import coordination, general, listings, matches, partnerships, people, reports
+from bot.commands.registry import Command, Registry, parse_command_text
+
+COMMANDS: tuple[Command, ...] = (
+    *general.FIRST,
+    *listings.COMMANDS,
+    *matches.COMMANDS,
+    *partnerships.COMMANDS,
+    *reports.COMMANDS,
+    *people.COMMANDS,
+    *coordination.COMMANDS,
+    *general.LAST,
+)
+REGISTRY = Registry(COMMANDS)
+
+__all__ = ["COMMANDS", "REGISTRY", "Command", "Registry", "parse_command_text"]

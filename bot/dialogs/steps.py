@@ -1,0 +1,114 @@
+"""What a dialog is made of: the kinds of answer, the steps, the context a step sees, and the
+dialog that strings steps together. Declarations only; DialogEngine (bot.dialogs.engine) runs
+them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.i18n import Tr
+from bot.messages import Choice, Kind, Reply
+from bot.messages import FormField as FormField  # declared with the message model
+from core.clock import utcnow
+from core.models import ChannelIdentity, Stakeholder
+from core.people import Actor
+from core.vocabularies import Vocabularies
+
+
+class Mode(StrEnum):
+    ask = "ask"
+    confirm = "confirm"
+    pick_field = "pick_field"
+    results = "results"  # a finished search, kept for its paging buttons
+
+
+@dataclass
+class Ctx:
+    """What a step needs to know about the person and the world."""
+
+    session: Session
+    vocab: Vocabularies
+    tr: Tr
+    identity: ChannelIdentity
+    person: Stakeholder | None
+    actor: Actor | None
+    answers: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    settings: Any = None
+    follow_up: tuple[str, dict[str, Any]] | None = None  # a dialog to start after this one
+    token: Callable[..., str] = field(default=lambda op, arg="": "")  # buttons of this dialog
+    clock: Callable[[], datetime] = utcnow  # moved by simulations and tests
+    # Lookups a step repeats within one message (its condition, then the summary), kept for
+    # that message only.
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def answer(self, name: str, default: Any = None) -> Any:
+        return self.answers.get(name, default)
+
+
+ChoicesFn = Callable[[Ctx], list[Choice]]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    prompt: str
+    kind: Kind
+    label: str = ""
+    choices: ChoicesFn | None = None
+    optional: bool = False
+    when: Callable[[Ctx], bool] | None = None
+    in_flow: bool = True  # False: only reached through "Change a field"
+    in_form: bool = True  # False: not a field of the one-screen form (a follow-up question)
+    raw_label: bool = False  # the label is data people typed (an indicator), not a msgid
+    resets: tuple[str, ...] = ()  # answers that no longer hold once this one changes
+    min_len: int = 1
+    max_len: int = 200
+    check: Callable[[Ctx, Any], Any] | None = None
+    fields: tuple[str, ...] = ()  # the domain fields it fills, to bring errors back here
+    prompt_params: Callable[[Ctx], dict[str, Any]] | None = None
+    columns: int = 2
+    # Typed answers offered as buttons (the name the platform knows, the time zones of the
+    # person's country); a tap answers as if the text were typed.
+    suggest: Callable[[Ctx], list[tuple[str, str]]] | None = None
+    show: Callable[[Ctx, Any], str] | None = None  # the answer as the summary shows it
+    # A form asks everything at once, with pickers: its hint is the prompt's question alone
+    # ("Which thematic areas?"), or this, where the chat's instructions matter on a form too.
+    form_hint: str = ""
+
+    def applies(self, ctx: Ctx) -> bool:
+        return self.when is None or self.when(ctx)
+
+    def owns(self, domain_field: str | None) -> bool:
+        return domain_field == self.name or domain_field in self.fields
+
+
+@dataclass(frozen=True)
+class Dialog:
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    save: Callable[[Ctx], list[Reply]]
+    confirm: bool = True
+    # A dialog whose result stays on screen with buttons of its own (search results paging):
+    # the conversation is kept in "results" mode and its buttons go to on_result.
+    on_result: Callable[[Ctx, str, str], list[Reply]] | None = None
+    # Steps that depend on the record at hand (one question per indicator of a report):
+    # built from the conversation's context each time the dialog is loaded.
+    build: Callable[[Ctx], tuple[Step, ...]] | None = None
+    slow: bool = False  # saving takes long (a chart, an export): never on the event loop
+
+    def for_context(self, ctx: Ctx) -> Dialog:
+        return replace(self, steps=self.build(ctx)) if self.build else self
+
+    def step(self, name: str | None) -> Step | None:
+        return next((s for s in self.steps if s.name == name), None)
