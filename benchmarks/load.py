@@ -138,18 +138,17 @@ class Person:
             ("tap", "NGO"),
             ("say", "Cambodia"),
             ("tap", "I register needs"),
-            ("tap", "Skip"),
+            ("tap", "Skip"),  # the time zone
+            ("tap", "Skip"),  # nothing shared with partners
             ("tap", "Save"),
             ("say", "/need"),
             ("tap", "Equipment"),
             ("tap", "Victim assistance"),
-            ("tap", "Done"),
             ("say", "Prosthetic kits"),
             ("tap", "In Cambodia"),
             ("say", "40 kits"),
             ("tap", "Skip"),
             ("tap", "High"),
-            ("tap", "Skip"),
             ("tap", "Save"),
             ("say", "/search"),
         ]

@@ -22,6 +22,8 @@ from bot.ops import ops_routes
 from bot.outbox import Channel, Dispatcher
 from bot.scheduler import Sweeper, start_scheduler
 from bot.settings import Settings
+from core import quiet_hours
+from core.people import bootstrap_admins
 from core.storage import Database
 from core.vocabularies import Vocabularies, default_vocabularies, load_vocabularies
 
@@ -39,9 +41,12 @@ class App:
 
 
 def build_app(settings: Settings, *, migrate: bool = True) -> App:
+    quiet_hours.configure(settings.quiet)  # every notice, from a sweep or an event, keeps them
     db = Database.from_url(settings.database_url)
     if migrate:
         upgrade(db.engine)
+        with db.write() as session:  # admins named since they signed up are admins now
+            bootstrap_admins(session, settings.admin_identities)
     vocab = (
         load_vocabularies(settings.vocabulary_dir)
         if settings.vocabulary_dir
@@ -53,8 +58,18 @@ def build_app(settings: Settings, *, migrate: bool = True) -> App:
 def run_console(app: App, user: str) -> int:
     from adapters.console import ConsoleChat
 
-    Sweeper(app.db).run()  # reminders due now show up in this chat too
-    return ConsoleChat(app.chatbot(), user, sys.stdin, sys.stdout).run()
+    chat = ConsoleChat(app.chatbot(), user, sys.stdin, sys.stdout)
+    # Reminders due now show up in this chat too; a Ctrl-C meanwhile ends it as politely.
+    return chat.run(before=Sweeper(app.db).run)
+
+
+def console_goodbye() -> int:
+    """The chat's goodbye, for a Ctrl-C while it was starting: in the terminal's language."""
+    from adapters.console.chat import GOODBYE, terminal_language
+    from bot.i18n import Tr, supported
+
+    print(Tr(supported(terminal_language()))(GOODBYE))
+    return 0
 
 
 @dataclass

@@ -10,14 +10,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from bot.i18n import N_, Tr
 from bot.messages import FOLDER_PREFIX
-from core.insight import Gaps, Stats
+from bot.views import category_label, place_name
+from core.insight import Gaps
 from core.vocabularies import Vocabularies
 
 SIZE = (10, 6)  # inches; at 100 dpi a 1000 x 600 pixel image
 DPI = 100
+MAX_PLACES = 8
+GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
+PALETTE = (BLUE, "#ef6c00", "#6a1b9a", "#00838f", "#5d4037")
 
 
 def _output(prefix: str) -> Path:
@@ -26,73 +32,116 @@ def _output(prefix: str) -> Path:
 
 
 def gaps_chart(tr: Tr, vocab: Vocabularies, found: Gaps) -> Path:
-    """Needed, offered and committed per area (stacked: what is committed, then what is
-    still needed), beside the offers available, with the countries that lack the most."""
-    figure, (bars, countries) = plt.subplots(
+    """Per area, the money needed, offered and committed when the needs give amounts, else
+    how many needs and offers there are; beside it, how many needs each area has in each
+    place, which says where the gaps are whether or not anybody gave an amount."""
+    figure, (bars, places) = plt.subplots(
         1, 2, figsize=SIZE, dpi=DPI, gridspec_kw={"width_ratios": [3, 2]}
     )
     labels = [_short(tr.term(vocab.thematic_areas.get(g.area), g.area)) for g in found.areas]
+    if found.has_amounts:
+        _money_bars(tr, bars, found)
+    else:
+        _count_bars(tr, bars, found)
+    bars.set_xticks(list(range(len(labels))), labels, rotation=20, ha="right", fontsize=8)
+    bars.legend(fontsize=8)
+    _places_grid(tr, places, labels, found)
+    return _save(figure, "gaps-")
+
+
+def _money_bars(tr: Tr, bars: Axes, found: Gaps) -> None:
+    """Stacked: what is committed, then what is still needed; beside, what offers hold."""
     positions = range(len(found.areas))
     committed = [float(g.committed) for g in found.areas]
     needed = [float(g.needed) for g in found.areas]
     offered = [float(g.offered) for g in found.areas]
+    left = [p - 0.2 for p in positions]
+    bars.bar(left, committed, width=0.4, color=GREEN, label=tr.s(N_("committed")))
+    bars.bar(left, needed, width=0.4, bottom=committed, color=RED, label=tr.s(N_("still needed")))
     bars.bar(
-        [p - 0.2 for p in positions],
-        committed,
-        width=0.4,
-        color="#2e7d32",
-        label=tr.s(N_("committed")),
+        [p + 0.2 for p in positions], offered, width=0.4, color=BLUE, label=tr.s(N_("offered"))
     )
-    bars.bar(
-        [p - 0.2 for p in positions],
-        needed,
-        width=0.4,
-        bottom=committed,
-        color="#c62828",
-        label=tr.s(N_("still needed")),
-    )
-    bars.bar(
-        [p + 0.2 for p in positions], offered, width=0.4, color="#1565c0", label=tr.s(N_("offered"))
-    )
-    bars.set_xticks(list(positions), labels, rotation=20, ha="right", fontsize=8)
     bars.set_ylabel(found.currency)
     bars.set_title(tr.s(N_("Needs and offers by area")))
-    bars.legend(fontsize=8)
-    totals: dict[str, float] = {}
-    for gap in found.areas:
-        for place, amount in gap.by_country.items():
-            totals[place] = totals.get(place, 0.0) + float(amount)
-    top = sorted(totals.items(), key=lambda item: -item[1])[:8]
-    countries.barh(
-        [_short(tr.country(p) if len(p) == 2 else tr.region(p)) for p, _ in top],
-        [v for _, v in top],
-        color="#c62828",
-    )
-    countries.invert_yaxis()
-    countries.set_title(tr.s(N_("Still needed, by country")))
-    countries.tick_params(labelsize=8)
-    return _save(figure, "gaps-")
 
 
-def stats_chart(tr: Tr, found: Stats) -> Path:
-    figure, (usage, listings) = plt.subplots(1, 2, figsize=SIZE, dpi=DPI)
-    top = found.usage.most_common(10)
-    usage.barh(
-        [name.split(":", 1)[1] for name, _ in top] or ["—"],
-        [count for _, count in top] or [0],
-        color="#1565c0",
+def _count_bars(tr: Tr, bars: Axes, found: Gaps) -> None:
+    """Stacked: needs with something accepted, then needs with nothing; beside, the offers."""
+    positions = range(len(found.areas))
+    uncovered = [g.uncovered for g in found.areas]
+    accepted = [g.needs - g.uncovered for g in found.areas]
+    offers = [g.offers for g in found.areas]
+    left = [p - 0.2 for p in positions]
+    bars.bar(left, accepted, width=0.4, color=GREEN, label=tr.s(N_("needs with a match accepted")))
+    bars.bar(
+        left,
+        uncovered,
+        width=0.4,
+        bottom=accepted,
+        color=RED,
+        label=tr.s(N_("needs with nothing accepted")),
     )
-    usage.invert_yaxis()
-    usage.set_title(tr.s(N_("What was used")))
-    usage.tick_params(labelsize=8)
-    statuses = sorted(found.listings_by_status.items())
-    listings.bar(
-        [status for status, _ in statuses] or ["—"],
-        [count for _, count in statuses] or [0],
+    bars.bar(
+        [p + 0.2 for p in positions], offers, width=0.4, color=BLUE, label=tr.s(N_("open offers"))
+    )
+    bars.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "2.5 needs"
+    bars.set_ylabel(tr.s(N_("number of listings")))
+    bars.set_title(tr.s(N_("Needs and offers by area")))
+
+
+def _places_grid(tr: Tr, grid: Axes, labels: list[str], found: Gaps) -> None:
+    """Needs per area (rows) and place (columns), each cell with its count; the places with
+    the most needs, at most MAX_PLACES of them."""
+    top = [place for place, _ in found.places.most_common(MAX_PLACES)]
+    counts = [[g.places.get(place, 0) for place in top] for g in found.areas]
+    grid.imshow(counts or [[0]], cmap="Reds", aspect="auto", vmin=0)
+    most = max((n for values in counts for n in values), default=0)
+    for row, values in enumerate(counts):
+        for column, n in enumerate(values):
+            if n:  # white on the darker cells, so that every count stays legible
+                colour = "white" if n > most / 2 else "black"
+                grid.text(column, row, str(n), ha="center", va="center", fontsize=9, color=colour)
+    grid.set_xticks(
+        list(range(len(top))),
+        [_short(place_name(tr, p), 16) for p in top],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
+    grid.set_yticks(list(range(len(labels))), labels, fontsize=8)
+    grid.set_title(tr.s(N_("Needs by area and place")))
+
+
+def stats_chart(
+    tr: Tr, *, usage: list[tuple[str, str, int]], listings: list[tuple[str, int]]
+) -> Path:
+    """What was used (label, category, count), coloured by category, beside the listings by
+    status; the labels come translated from the caller."""
+    figure, (used, by_status) = plt.subplots(1, 2, figsize=SIZE, dpi=DPI)
+    colours = dict(zip(sorted({c for _, c, _ in usage}), PALETTE, strict=False))
+    for category in colours:  # one bar series per category, for the legend
+        rows = [(i, n) for i, (_, c, n) in enumerate(usage) if c == category]
+        used.barh(
+            [i for i, _ in rows],
+            [n for _, n in rows],
+            color=colours[category],
+            label=category_label(tr, category),
+        )
+    used.set_yticks(list(range(len(usage))), [_short(label) for label, _, _ in usage])
+    if usage:
+        used.legend(fontsize=8)
+    used.invert_yaxis()
+    used.xaxis.set_major_locator(MaxNLocator(integer=True))
+    used.set_title(tr.s(N_("What was used")))
+    used.tick_params(labelsize=8)
+    by_status.bar(
+        [label for label, _ in listings] or ["—"],
+        [count for _, count in listings] or [0],
         color="#6a1b9a",
     )
-    listings.set_title(tr.s(N_("Listings by status")))
-    listings.tick_params(labelsize=8)
+    by_status.yaxis.set_major_locator(MaxNLocator(integer=True))
+    by_status.set_title(tr.s(N_("Listings by status")))
+    by_status.tick_params(labelsize=8)
     return _save(figure, "stats-")
 
 

@@ -27,6 +27,7 @@ from bot.errors import GENERIC
 from bot.i18n import Tr, supported
 from bot.messages import Inbound, Outcome, Reply, Sender
 from bot.metrics import STEP_SECONDS, UPDATES
+from bot.outbox import Channel, Dispatcher
 from bot.speaker import load_speaker
 from bot.units import run_unit
 from core.clock import utcnow
@@ -54,6 +55,10 @@ class ChatBot(Dispatch):
         self.default_language = getattr(settings, "default_language", "en")
         self.commands = commands
         super().__init__()
+
+    def dispatcher(self, channels: list[Channel]) -> Dispatcher:
+        """The outbox's dispatcher for these channels, on this bot's database."""
+        return Dispatcher(self.db, self.vocab, channels)
 
     # -- the entry point ---------------------------------------------------------------------
 

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import itertools
+import signal
 import sys
-from collections.abc import Sequence
-
-from sqlmodel import select
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
-from bot.app import App, build_app, run_console, run_platforms
-from bot.logs import configure_logging
-from bot.settings import SettingsError, load_settings
+
+# The rest is imported where it is used: importing it takes seconds, and a Ctrl-C meanwhile
+# must meet main()'s handler, not a traceback.
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.settings import Settings
+    from core.demo import DemoClash
+    from core.models import Notification
+    from core.vocabularies import Vocabularies, Vocabulary
 
 EXIT_USAGE = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+class UsageError(Exception):
+    """What the command was given cannot be used: one line on stderr, exit code 2."""
+
+
+def _parser(vocab: Vocabularies) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partnerbot",
         description="Partnerbot: needs, offers, matches and partnerships by chat. "
@@ -50,80 +64,183 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write needs, offers, matches, partnerships and reports to files"
     )
     exporting.add_argument("--format", choices=["csv", "json"], default="csv")
-    exporting.add_argument("--out", default=".", help="the directory to write into")
+    exporting.add_argument(
+        "--out",
+        metavar="DIR",
+        help="the directory to write into (default: a new ./partnerbot-export-DATE-TIME)",
+    )
 
     remind = sub.add_parser("remind", help="run the reminder sweep once")
     remind.add_argument(
-        "--dry-run", action="store_true", help="print what would be sent now, and change nothing"
+        "--dry-run",
+        action="store_true",
+        help="print what would be sent now and what quiet hours hold, and change nothing",
     )
-
-    search = sub.add_parser("search", help="search open needs and offers")
-    search.add_argument("--kind", choices=["need", "offer"])
-    search.add_argument("--type", dest="assistance_type", help="assistance type code")
-    search.add_argument("--area", help="thematic area code")
-    search.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. KH")
-    search.add_argument("--region", help="UN M49 region code, e.g. 035")
-    search.add_argument("--page", type=int, default=1)
+    _search_parser(sub, vocab)
     return parser
 
 
+def _search_parser(sub: argparse._SubParsersAction, vocab: Vocabularies) -> None:
+    search = sub.add_parser(
+        "search",
+        help="search open needs and offers",
+        description="Search open needs and offers, 5 a page.",
+        epilog=_codes("assistance types (--type)", vocab.assistance_types)
+        + "\n\n"
+        + _codes("thematic areas (--area)", vocab.thematic_areas),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("--kind", choices=["need", "offer"])
+    search.add_argument("--type", dest="assistance_type", metavar="CODE", help="type (codes below)")
+    search.add_argument("--area", metavar="CODE", help="thematic area (codes below)")
+    search.add_argument("--country", help="by name or ISO 3166 code, e.g. Cambodia or KH")
+    search.add_argument("--region", help="UN M49, by name or code, e.g. Southeast Asia or 035")
+    search.add_argument("--page", type=int, default=1, help="from 1")
+
+
+def _codes(title: str, vocabulary: Vocabulary) -> str:
+    width = max((len(code) for code in vocabulary.codes()), default=0)
+    return "\n".join([f"{title}:", *(f"  {t.code:{width}}  {t.label('en')}" for t in vocabulary)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "version":
-        print(f"partnerbot {__version__}")
-        return 0
     try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"partnerbot: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    configure_logging(settings.log_level, settings.secrets())
-    command = args.command or "run"
+        return _main(argv)
+    except KeyboardInterrupt:  # what was being written is rolled back
+        words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+        if (words or ["run"])[0] in ("chat", "run"):
+            from bot.app import console_goodbye
+
+            return console_goodbye()  # the chat was starting: it ends as it would have
+        print("\npartnerbot: interrupted", file=sys.stderr)
+        return 130
+
+
+@contextlib.contextmanager
+def _ctrl_c_waits() -> Iterator[None]:
+    """Ctrl-C while starting up takes effect once the start is over: it could otherwise cut
+    an import in half, or land in a garbage collector's callback, where it is lost."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    with _ctrl_c_waits():
+        settings, problem = _settings()
+        args = _parser(_vocabulary(settings)).parse_args(argv)
+        if args.command == "version":
+            print(f"partnerbot {__version__}")
+            return 0
+        if settings is None:
+            print(f"partnerbot: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        from bot.app import build_app
+        from bot.logs import configure_logging
+
+        configure_logging(settings.log_level, settings.secrets())
+        command = args.command or "run"
+        app = build_app(settings)
     if command == "db":
-        build_app(settings)
+        app.db.dispose()
         print("partnerbot: the database schema is up to date")
         return 0
-    app = build_app(settings)
     try:
         return _COMMANDS[command](app, args)
+    except UsageError as error:
+        print(f"partnerbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         app.db.dispose()
 
 
+def _settings() -> tuple[Settings | None, str]:
+    """The settings, or why not: told once a command needs them (not to --help, version)."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(), ""
+    except SettingsError as error:
+        return None, str(error)
+
+
+def _vocabulary(settings: Settings | None) -> Vocabularies:
+    """The vocabularies whose codes --help lists: the configured ones where they load."""
+    from core.vocabularies import default_vocabularies, load_vocabularies
+
+    if settings is None or settings.vocabulary_dir is None:
+        return default_vocabularies()
+    try:
+        return load_vocabularies(settings.vocabulary_dir)
+    except (OSError, ValueError, KeyError):
+        return default_vocabularies()  # the command itself will say what is wrong
+
+
 def _seed(app: App, _args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+    from core.demo import DemoClash, load_demo
 
-    from core.demo import demo_people, seed_demo
-
-    added = 0
-    for person in tqdm(demo_people(), desc="seeding demo", unit="person", file=sys.stderr):
-        with app.db.write() as session:
-            added += seed_demo(session, app.vocab, person)
-    print(f"partnerbot: demo data loaded ({added} new organisations)")
+    settings = app.settings
+    try:
+        with app.db.write() as session:  # one transaction: the demo is loaded whole or not
+            loaded = load_demo(
+                session, app.vocab, weights=settings.weights, threshold=settings.match_threshold
+            )
+    except DemoClash as clash:
+        raise UsageError(_clash_line(clash)) from None
+    print(
+        f"partnerbot: demo data loaded ({loaded.people} new organisations, "
+        f"{loaded.listings} listings, {loaded.matches} matches proposed)"
+    )
     return 0
 
 
+def _clash_line(clash: DemoClash) -> str:
+    taken = "; ".join(
+        f"an organisation named “{c.person.organisation}” exists already"
+        if c.taken == "organisation"
+        else f"the console name “{c.person.handle}” is someone else's"
+        for c in clash.clashes
+    )
+    return (
+        f"the demo cannot be loaded whole, so nothing was loaded: {taken}. "
+        "Load it into an empty database (PARTNERBOT_DATABASE_URL)."
+    )
+
+
 def _search(app: App, args: argparse.Namespace) -> int:
+    from bot.errors import error_text
+    from bot.i18n import Tr
     from core.errors import DomainError
     from core.listings import ListingFilter, search_listings
     from core.models.enums import ListingKind, Role
     from core.people import Actor
 
-    # The CLI is an operator's tool on the server: it sees what a coordinator sees.
-    operator = Actor(id=0, organisation_id=None, roles=frozenset({Role.coordinator}))
+    vocab, tr = app.vocab, Tr("en")
+    if args.page < 1:
+        raise UsageError(f"pages count from 1, not {args.page}")
     filters = ListingFilter(
         kind=ListingKind(args.kind) if args.kind else None,
-        assistance_type=args.assistance_type,
-        area=args.area,
-        country=args.country,
-        region=args.region,
+        assistance_type=_code(args.assistance_type, vocab.assistance_types, "assistance type"),
+        area=_code(args.area, vocab.thematic_areas, "thematic area"),
+        country=_place(args.country, vocab, "country"),
+        region=_place(args.region, vocab, "region"),
     )
+    # The CLI is an operator's tool on the server: it sees what a coordinator sees.
+    operator = Actor(id=0, organisation_id=None, roles=frozenset({Role.coordinator}))
     try:
         with app.db.read() as session:
-            page = search_listings(session, app.vocab, operator, filters, page=args.page)
+            page = search_listings(session, vocab, operator, filters, page=args.page)
     except DomainError as error:
-        print(f"partnerbot: {error.key} {error.params}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(error_text(tr, error))) from None
+    if page.page > page.pages:
+        raise UsageError(
+            f"page {page.page} is past the end: {page.total} listing(s) on {page.pages} page(s)"
+        )
     for view in page.items:
         item = view.listing
         place = item.country or item.region or "global"
@@ -132,14 +249,49 @@ def _search(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _code(given: str | None, vocabulary: Vocabulary, what: str) -> str | None:
+    """A code, in any case; an unknown one is refused, not read as a filter nothing fits."""
+    if given is None:
+        return None
+    codes = {code.casefold(): code for code in vocabulary.codes()}
+    if given.strip().casefold() in codes:
+        return codes[given.strip().casefold()]
+    raise UsageError(f"unknown {what} “{given}”; valid codes: {', '.join(vocabulary.codes())}")
+
+
+def _place(given: str | None, vocab: Vocabularies, what: str) -> str | None:
+    """A country or region by code or by name, in English, French or Spanish."""
+    from bot.dialogs.answers import match_country, match_region
+    from bot.i18n import Tr
+    from core.errors import InvalidInput
+
+    if given is None:
+        return None
+    tr = Tr("en")
+    match, name = (match_country, tr.country) if what == "country" else (match_region, tr.region)
+    try:
+        return match(given, tr, vocab)
+    except InvalidInput as error:
+        found = error.params.get("suggestions") or []
+    if found:
+        options = ", ".join(f"{code} ({name(code)})" for code in found)
+        raise UsageError(f"“{given}” could be several: {options}; give its code")
+    example = "Cambodia or KH" if what == "country" else "Southeast Asia or 035"
+    raise UsageError(f"unknown {what} “{given}”: give its name or code, e.g. {example}")
+
+
 def _chat(app: App, args: argparse.Namespace) -> int:
     import getpass
+
+    from bot.app import run_console
 
     user = (getattr(args, "user", None) or getpass.getuser() or "you").strip().lower()
     return run_console(app, user)
 
 
 def _run(app: App, args: argparse.Namespace) -> int:
+    from bot.app import run_platforms
+
     if not (app.settings.has_telegram or app.settings.has_slack):
         return _chat(app, args)
     asyncio.run(run_platforms(app))
@@ -147,13 +299,11 @@ def _run(app: App, args: argparse.Namespace) -> int:
 
 
 def _export(app: App, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from tqdm import tqdm
 
     from core.export import TABLES, export, to_csv, to_json
 
-    out = Path(args.out)
+    out = Path(args.out) if args.out else _new_folder(Path.cwd(), datetime.now())
     out.mkdir(parents=True, exist_ok=True)
     with (
         tqdm(total=len(TABLES), desc="exporting", unit="table", file=sys.stderr) as bar,
@@ -165,18 +315,34 @@ def _export(app: App, args: argparse.Namespace) -> int:
         written[0].write_text(to_json(data), encoding="utf-8")
     else:
         written = []
-        for table in TABLES:
+        for table, records in data.items():
             path = out / f"{table}.csv"
-            path.write_text(to_csv(data[table]), encoding="utf-8")
+            path.write_text(to_csv(records), encoding="utf-8")
             written.append(path)
-    print("partnerbot: wrote " + ", ".join(str(p) for p in written))
+    print(f"partnerbot: wrote {', '.join(p.name for p in written)} to {out.resolve()}")
     return 0
 
 
+def _new_folder(parent: Path, now: datetime) -> Path:
+    """Each export a folder of its own, never mixed; private: it holds contact details."""
+    base = f"partnerbot-export-{now:%Y%m%d-%H%M%S}"
+    for n in itertools.count(1):
+        folder = parent / (base if n == 1 else f"{base}-{n}")
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except FileExistsError:
+            continue  # another export in the same second
+        return folder
+    raise AssertionError("unreachable")
+
+
 def _remind(app: App, args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
     from bot.scheduler import Sweeper
     from core.clock import utcnow
-    from core.models import Stakeholder
+    from core.models import Notification, Stakeholder
+    from core.models.enums import NotificationStatus
     from core.reminders import what_is_planned
 
     if not args.dry_run:
@@ -186,26 +352,46 @@ def _remind(app: App, args: argparse.Namespace) -> int:
     now = utcnow()
     with app.db.read() as session:
         planned = what_is_planned(session, now)
-        names = {p.id: p.name for p in session.exec(select(Stakeholder))}
+        people = {p.id: (p.name, p.timezone) for p in session.exec(select(Stakeholder))}
+        waiting = session.exec(
+            select(Notification).where(Notification.status == NotificationStatus.pending)
+        ).all()
     new = [p for p, fresh in planned if fresh]
-    for item in new:
-        when = "now" if item.not_before <= now else f"at {item.not_before:%Y-%m-%d %H:%M} UTC"
-        print(f"{item.kind:18} to {names.get(item.stakeholder_id, '?'):24} {when:24} {item.key}")
-    print(f"{len(new)} notices would be sent ({len(planned) - len(new)} already sent)")
+    # What goes out now first, then what quiet hours hold: not_before is `now` unless held.
+    now_first = sorted(new, key=lambda p: p.not_before > now)
+    for item in now_first:
+        name, timezone = people.get(item.stakeholder_id, ("?", "UTC"))
+        when = _held_until(item.not_before, timezone) if item.not_before > now else "now"
+        print(f"{item.kind:18} to {name:24} {when:44} {item.key}")
+    held = sum(1 for p in new if p.not_before > now)
+    print(
+        f"{len(new) - held} notices would be sent now, {held} held by quiet hours "
+        f"({len(planned) - len(new)} already written)"
+    )
+    print(_outbox_line(waiting, now))
     return 0
 
 
+def _held_until(moment: datetime, timezone: str) -> str:
+    from core.reminders import zone  # UTC for a zone this machine lacks
+
+    local = moment.astimezone(zone(timezone))
+    return f"held until {local:%Y-%m-%d %H:%M} {timezone} ({moment:%H:%M} UTC)"
+
+
+def _outbox_line(waiting: Sequence[Notification], now: datetime) -> str:
+    """Notices written before, not sent yet: a first attempt set later is quiet hours."""
+    due = sum(1 for n in waiting if n.next_attempt_at <= now)
+    held = sum(1 for n in waiting if n.next_attempt_at > now and n.attempts == 0)
+    retrying = len(waiting) - due - held
+    return f"in the outbox: {due} due now, {held} held by quiet hours, {retrying} to retry"
+
+
 def _serve(app: App, args: argparse.Namespace) -> int:
+    from bot.app import run_platforms
+
     asyncio.run(run_platforms(app, serve=True))
     return 0
 
 
-_COMMANDS = {
-    "seed": _seed,
-    "search": _search,
-    "run": _run,
-    "chat": _chat,
-    "remind": _remind,
-    "export": _export,
-    "serve": _serve,
-}
+_COMMANDS = {f.__name__[1:]: f for f in (_seed, _search, _run, _chat, _remind, _export, _serve)}

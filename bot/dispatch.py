@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.actions import CommandAction, DialogAction, command_token, parse_token
+from bot.dialogs.contacts import contact_dialogs
 from bot.dialogs.coordination import coordination_dialogs
 from bot.dialogs.engine import Ctx, DialogEngine
 from bot.dialogs.listing import listing_dialogs
@@ -40,6 +41,7 @@ class Dispatch:
                 *partnership_dialogs(),
                 *report_dialogs(),
                 *coordination_dialogs(),
+                *contact_dialogs(),
             ],
             on_saved=lambda ctx, name: self.usage(ctx, "dialog", name),
         )
@@ -99,8 +101,11 @@ class Dispatch:
         if conv is not None and conv.mode == "results" and text:
             self.engine.discard(ctx)  # search results are done with once one types on
             conv = None
-        if conv is not None:
-            return self.engine.on_text(ctx, conv, text) if text else self.engine.prompt(ctx, conv)
+        if conv is not None and text:
+            return self.engine.on_text(ctx, conv, text)
+        if conv is not None:  # a sticker, a photo, a voice message: not an answer
+            words = Reply(ctx.tr(N_("Please answer in text.")))
+            return [words, *self.engine.prompt(ctx, conv)]
         if ctx.person is None:
             return self.start_onboarding(ctx, then=None)
         return [
@@ -170,17 +175,51 @@ class Dispatch:
     def start_dialog(
         self, ctx: Ctx, conv: Conversation | None, name: str, **kwargs: Any
     ) -> list[Reply]:
+        """Starts a dialog. One under way is set aside, to be continued; a plain start of
+        the dialog set aside offers to continue it or start over."""
+        aside = self.engine.aside(ctx)
+        if aside is not None and aside.dialog == name and not kwargs:
+            return [self._continue_or_start_over(ctx, name)]
         note: list[Reply] = []
         if conv is not None and conv.dialog != name and conv.mode != "results":
+            self.engine.set_aside(ctx, conv)
             note = [
                 Reply(
                     ctx.tr(
-                        N_("I have put aside your unfinished “{title}”."),
+                        N_(
+                            "I have put aside your unfinished “{title}”: start it again "
+                            "to continue."
+                        ),
                         title=ctx.tr(self.engine.title_of(conv)),
                     )
                 )
             ]
         return [*note, *self.engine.start(ctx, name, **kwargs)]
+
+    def _continue_or_start_over(self, ctx: Ctx, name: str) -> Reply:
+        title = ctx.tr(self.engine.dialogs[name].title)
+        buttons = (
+            (
+                Button(ctx.tr.s(N_("Continue")), command_token("resume", name)),
+                Button(ctx.tr.s(N_("Start over")), command_token("restart", name)),
+            ),
+        )
+        return Reply(
+            ctx.tr(N_("You have an unfinished “{title}”: continue, or start over?"), title=title),
+            buttons,
+        )
+
+    def resume(self, ctx: Ctx, conv: Conversation | None, name: str) -> list[Reply]:
+        aside = self.engine.aside(ctx)
+        if aside is None or aside.dialog != name:
+            return self.engine.stale(ctx, conv)
+        return self.engine.resume(ctx, aside)
+
+    def restart(self, ctx: Ctx, conv: Conversation | None, name: str) -> list[Reply]:
+        if name not in self.engine.dialogs:
+            return self.engine.stale(ctx, conv)
+        self.engine.drop_aside(ctx)
+        return self.start_dialog(ctx, conv, name)
 
     def usage(self, ctx: Ctx, category: str, name: str) -> None:
         record_usage(

@@ -80,6 +80,7 @@ MESSAGES: dict[str, str] = {
     "not_found.partnership": N_("I could not find that partnership."),
     "not_found.report": N_("I could not find that report."),
     "not_found.organisation": N_("I could not find that organisation."),
+    "not_found.contact_point": N_("I could not find that contact point."),
     "conflict.partnership_closed": N_("This partnership is closed."),
     "conflict.partnership_not_draft": N_("This partnership is already confirmed."),
     "conflict.partnership_incomplete": N_(
@@ -92,6 +93,10 @@ MESSAGES: dict[str, str] = {
     "conflict.report_period": N_("That reporting period is not open."),
     "conflict.report_sent": N_("This report was already sent."),
     "conflict.report_reviewed": N_("This report was already reviewed."),
+    "conflict.coordinated": N_("Another coordinator already follows this partnership."),
+    "denied.not_member": N_("Only members of the organisation, or a coordinator, can do that."),
+    "invalid.email": N_("That does not look like an e-mail address, like name@example.org."),
+    "invalid.phone": N_("That does not look like a phone number: digits, with + and spaces."),
     "invalid.two_partners": N_("A partnership needs at least two different organisations."),
     "invalid.organisation_unknown": N_(
         "I do not know the organisation “{name}”: check the "

@@ -2,8 +2,8 @@
 plus localised names of countries, regions, dates and amounts from Babel's CLDR data.
 Vocabulary labels travel with the vocabulary data itself (see core.vocabularies).
 
-Strings are marked with N_() where they are declared and translated when a reply is built,
-in the language of the person it is for."""
+Strings are marked with N_() (pairs of plural forms with NP_()) where they are declared and
+translated when a reply is built, in the language of the person it is for."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from bot.text import Text, markup
@@ -33,6 +33,12 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 def N_(msgid: str) -> str:
     """Marks a string for extraction into the catalogs; translated later, per person."""
     return msgid
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a pair of plural forms for extraction (keyword `NP_:1,2`); translated later
+    with Tr.plural(*pair, n), which picks the form that fits n in the reader's language."""
+    return singular, plural
 
 
 def supported(language: str | None, fallback: str = "en") -> str:
@@ -96,6 +102,9 @@ class Tr:
 
     def money(self, amount: Decimal, currency: str) -> str:
         return format_currency(amount, currency, locale=self._locale)
+
+    def percent(self, share: Decimal) -> str:
+        return format_percent(share, locale=self._locale)
 
     def number(self, value: Decimal) -> str:
         return format_decimal(

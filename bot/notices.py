@@ -8,16 +8,19 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.actions import command_token
 from bot.i18n import N_, Tr
+from bot.match_notices import MATCH_RENDERERS, partnership_title
+from bot.match_notices import decision_buttons as decision_buttons  # home screens use it
 from bot.messages import Button, Reply
+from bot.report_views import report_lines, review_buttons
 from bot.text import Text
-from bot.views import listing_card, reasons_text
+from bot.views import listing_card
 from core.errors import NotFound
 from core.listings import get_listing
-from core.matchmaking import get_match
-from core.models import Notification, Organisation, Partnership, ProgressReport, Stakeholder
-from core.models.enums import MatchStatus, ReportStatus
+from core.models import Notification, Organisation, ProgressReport, Stakeholder
 from core.reminders import digest_rows
+from core.reporting import figures_of, reported
 from core.vocabularies import Vocabularies
 
 
@@ -28,7 +31,8 @@ def render_notice(
     if render is None:
         return [Reply(tr(N_("You have a new notification.")))]
     try:
-        return render(session, vocab, tr, notice.payload)
+        # Who it is for, for notices written before their payload named them.
+        return render(session, vocab, tr, {"recipient_id": notice.stakeholder_id, **notice.payload})
     except NotFound:
         return [Reply(tr(N_("You have a new notification.")))]
 
@@ -37,120 +41,12 @@ def _role_request(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, An
     return [Reply(tr(N_("**{name}** asks for the coordinator role."), name=p.get("name", "")))]
 
 
-def _match_facts(
-    session: Session, vocab: Vocabularies, tr: Tr, match_id: int, side: str
-) -> tuple[Text, Text, str]:
-    view = get_match(session, match_id)
-    mine, theirs = (view.need, view.offer) if side == "need" else (view.offer, view.need)
-    theirs_view = get_listing(session, theirs.id or 0)
-    organisation = session.get(Organisation, theirs.organisation_id)
-    card = listing_card(tr, vocab, theirs_view)
-    return tr(N_("“{title}”"), title=mine.title), card, (organisation.name if organisation else "")
-
-
-def decision_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(tr.s(N_("✔ Accept")), f"c:accept:{match_id}"),
-            Button(tr.s(N_("✖ Decline")), f"c:decline:{match_id}"),
-            Button(tr.s(N_("Details")), f"c:match:{match_id}"),
-        ),
-    )
-
-
-def _proposed(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    mine, card, organisation = _match_facts(session, vocab, tr, p["match_id"], p["side"])
-    view = get_match(session, p["match_id"])
-    head = (
-        tr(
-            N_("**An offer fits your need** {mine}, from {organisation}:"),
-            mine=mine,
-            organisation=organisation,
-        )
-        if p["side"] == "need"
-        else tr(
-            N_("**A need fits your offer** {mine}, from {organisation}:"),
-            mine=mine,
-            organisation=organisation,
-        )
-    )
-    why = tr(N_("Why: {reasons}"), reasons=reasons_text(tr, vocab, view.match.reasons))
-    buttons = (
-        decision_buttons(tr, p["match_id"]) if view.match.status == MatchStatus.proposed else ()
-    )
-    return [Reply(Text.join([head, card, why]), buttons)]
-
-
-def _accepted_by_other(
-    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
-) -> list[Reply]:
-    mine, card, organisation = _match_facts(session, vocab, tr, p["match_id"], p["side"])
-    view = get_match(session, p["match_id"])
-    head = tr(
-        N_("**{organisation} accepted** the match with {mine}. Do you accept too?"),
-        organisation=organisation,
-        mine=mine,
-    )
-    buttons = (
-        decision_buttons(tr, p["match_id"]) if view.match.status == MatchStatus.proposed else ()
-    )
-    return [Reply(Text.join([head, card]), buttons)]
-
-
-def _declined(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    mine, card, organisation = _match_facts(session, vocab, tr, p["match_id"], p["side"])
-    view = get_match(session, p["match_id"])
-    lines = [
-        tr(
-            N_("{organisation} declined the match with {mine}."),
-            organisation=organisation,
-            mine=mine,
-        ),
-        card,
-    ]
-    if view.match.decline_reason:
-        lines.append(tr(N_("Their reason: {reason}"), reason=view.match.decline_reason))
-    return [Reply(Text.join(lines))]
-
-
-def _accepted(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    contacts = p.get("contacts", {})
-    lines = [
-        tr(
-            N_(
-                "**Both sides accepted.** A draft partnership (#{id}) is ready; here is how "
-                "to reach {organisation}:"
-            ),
-            id=p.get("partnership_id", ""),
-            organisation=contacts.get("organisation", ""),
-        )
-    ]
-    for point in contacts.get("points", []):
-        details = " · ".join(x for x in (point.get("email"), point.get("phone")) if x)
-        lines.append(Text.plain(f"• {point.get('name', '')}: {details}"))
-    for person in contacts.get("people", []):
-        handles = ", ".join(f"{h['handle']} ({h['platform']})" for h in person.get("handles", []))
-        lines.append(Text.plain(f"• {person.get('name', '')}: {handles}"))
-    if len(lines) == 1:
-        lines.append(
-            tr(N_("They have not shared contact details yet; a coordinator can put you in touch."))
-        )
-    partnership_id = p.get("partnership_id")
-    if not partnership_id:
-        return [Reply(Text.join(lines))]
-    open_it = Button(tr.s(N_("Open the draft partnership")), f"c:partnership:{partnership_id}")
-    return [Reply(Text.join(lines), ((open_it,),))]
-
-
-def _partnership_title(session: Session, partnership_id: int) -> str:
-    partnership = session.get(Partnership, partnership_id)
-    if partnership is None:
-        raise NotFound("not_found.partnership")
-    return partnership.title
-
-
 def _reminder(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    title = _partnership_title(session, p["partnership_id"])
+    """Nothing, once the period is reported: a reminder held by quiet hours that would come
+    after the report is dropped."""
+    if reported(session, p["partnership_id"], date.fromisoformat(p["due"])):
+        return []
+    title = partnership_title(session, p["partnership_id"])
     due = tr.date(date.fromisoformat(p["due"]))
     if p["stage"] == "due":
         text = tr(
@@ -164,11 +60,12 @@ def _reminder(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) 
             title=title,
             due=due,
         )
-    return [Reply(text, ((Button(tr.s(N_("Report now")), f"c:report:{p['partnership_id']}"),),))]
+    token = command_token("report", f"{p['partnership_id']}@{p['due']}")  # this period's
+    return [Reply(text, ((Button(tr.s(N_("Report now")), token),),))]
 
 
 def _escalation(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    title = _partnership_title(session, p["partnership_id"])
+    title = partnership_title(session, p["partnership_id"])
     text = tr(
         N_("**Overdue:** the report on {title}, due {due}, is {days} days late."),
         title=title,
@@ -184,7 +81,7 @@ def _escalation(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
 
 
 def _digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-    rows = digest_rows(session, p.get("coordinator_id"))
+    rows = digest_rows(session, p.get("coordinator_id") or p.get("recipient_id"))
     lines = [tr(N_("**Weekly digest** ({week})"), week=p["week"])]
     if not rows:
         lines.append(tr(N_("No active partnerships to follow.")))
@@ -234,7 +131,7 @@ def _expired(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -
 
 def _partnership_event(template: str):
     def render(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
-        title = _partnership_title(session, p["partnership_id"])
+        title = partnership_title(session, p["partnership_id"])
         return [
             Reply(
                 tr(template, title=title),
@@ -257,30 +154,12 @@ def _report_submitted(
     report = session.get(ProgressReport, p["report_id"])
     if report is None:
         raise NotFound("not_found.report")
-    title = _partnership_title(session, report.partnership_id)
-    lines = [
-        tr(
-            N_("**New progress report** on {title}, period to {due}:"),
-            title=title,
-            due=tr.date(report.period_end),
-        )
-    ]
+    title = partnership_title(session, report.partnership_id)
+    lines = [tr(N_("**New progress report** on {title}:"), title=title)]
     if report.late:
         lines.append(tr(N_("(sent late)")))
-    lines.append(Text.plain(report.narrative))
-    if report.challenges:
-        lines.append(tr(N_("Challenges: {text}"), text=report.challenges))
-    if report.help_needed:
-        lines.append(tr(N_("Help needed: {text}"), text=report.help_needed))
-    buttons = ()
-    if report.status == ReportStatus.submitted:
-        buttons = (
-            (
-                Button(tr.s(N_("✔ Approve")), f"c:approve:{report.id}"),
-                Button(tr.s(N_("↩ Return for revision")), f"c:return:{report.id}"),
-            ),
-        )
-    return [Reply(Text.join(lines), buttons)]
+    lines += report_lines(tr, report, figures_of(session, report))
+    return [Reply(Text.join(lines), review_buttons(tr, report))]
 
 
 def _report_reviewed(template: str, revise: bool):
@@ -288,7 +167,7 @@ def _report_reviewed(template: str, revise: bool):
         report = session.get(ProgressReport, p["report_id"])
         if report is None:
             raise NotFound("not_found.report")
-        title = _partnership_title(session, report.partnership_id)
+        title = partnership_title(session, report.partnership_id)
         text = tr(template, title=title, comment=report.review_comment or "")
         buttons = ((Button(tr.s(N_("Revise the report")), f"c:report:{report.partnership_id}"),),)
         return [Reply(text, buttons if revise else ())]
@@ -352,10 +231,7 @@ def _verification_result(
 
 _RENDERERS = {
     "role_request": _role_request,
-    "match_proposed": _proposed,
-    "match_accepted_by_other": _accepted_by_other,
-    "match_declined": _declined,
-    "match_accepted": _accepted,
+    **MATCH_RENDERERS,
     "report_reminder": _reminder,
     "report_escalation": _escalation,
     "digest": _digest,

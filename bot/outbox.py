@@ -294,6 +294,10 @@ class Dispatcher:
                 row.platform = recipient.platform
                 row.next_attempt_at = now + self.lease
                 replies = render_notice(session, self.vocab, Tr(recipient.language), row)
+                if not replies:  # no longer true (a reminder for a period since reported)
+                    row.status = NotificationStatus.dropped
+                    row.last_error = "no longer current"
+                    continue
                 assert row.id is not None
                 claimed.append(Claimed(row.id, row.attempts, recipient, replies))
         return claimed

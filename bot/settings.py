@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from core.matching import Weights
+from core.quiet_hours import QuietHours
 
 ENV_PREFIX = "PARTNERBOT_"
 
@@ -51,6 +52,10 @@ class Settings(BaseSettings):
     match_threshold: float = Field(default=0.55, ge=0, le=1)
     match_weights: dict[str, float] = Field(default_factory=dict)
 
+    # Notices written at night, in their recipient's time zone, wait for its end; "off" for
+    # none.
+    quiet_hours: str = "20:00-08:00"
+
     sweep_seconds: int = Field(default=600, ge=1)
     # How long a worker holds the notices it is sending; one that dies holding them delays
     # them this long, after which another worker sends them.
@@ -65,6 +70,19 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:", "postgresql", "postgres:")):
             raise ValueError("must be an sqlite:/// or postgresql:// URL")
         return url
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, text: str) -> str:
+        try:
+            QuietHours.parse(text)
+        except ValueError as error:
+            raise ValueError("must be like 20:00-08:00, or off") from error
+        return text
+
+    @property
+    def quiet(self) -> QuietHours | None:
+        return QuietHours.parse(self.quiet_hours)
 
     @field_validator("match_weights")
     @classmethod

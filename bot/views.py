@@ -30,6 +30,16 @@ def place_of(tr: Tr, view: ListingView) -> str:
     return tr.s(N_("Worldwide"))
 
 
+def place_name(tr: Tr, code: str | None) -> str:
+    """A place code as people read it: a country (ISO alpha-2, "KH" -> "Cambodia"), else a
+    region (UN M49); anything else (the "—" of no place) as it is."""
+    if code and len(code) == 2 and code.isalpha():
+        return tr.country(code.upper())
+    if code and code.isdigit():
+        return tr.region(code)
+    return code or "—"
+
+
 def amount_of(tr: Tr, view: ListingView) -> str | None:
     listing = view.listing
     if listing.amount is not None and listing.currency:
@@ -108,3 +118,82 @@ REASONS = {
     "modality": N_("same way of cooperating"),
     "south_south": N_("South-South cooperation"),
 }
+
+
+# What the usage records name (commands, saved dialogs, information looked at), as people
+# read it: mostly the titles the dialogs already show, so most labels are translated once.
+USAGE_CATEGORIES = {
+    "command": N_("Commands"),
+    "dialog": N_("Forms saved"),
+    "info": N_("Information viewed"),
+}
+USAGE_NAMES = {
+    "start": N_("About you"),
+    "need": N_("New need"),
+    "offer": N_("New offer"),
+    "edit_need": N_("Your need"),
+    "edit_offer": N_("Your offer"),
+    "mine": N_("Your listings"),
+    "search": N_("Search"),
+    "edit": N_("Edit a listing"),
+    "keep": N_("Listing still current"),
+    "withdraw": N_("Withdraw a listing"),
+    "withdraw_yes": N_("Withdraw a listing"),
+    "matches": N_("Matches"),
+    "match": N_("One match"),
+    "accept": N_("Accept a match"),
+    "decline": N_("Decline a match"),
+    "partnerships": N_("Partnerships"),
+    "partnership": N_("One partnership"),
+    "partnership_new": N_("New partnership"),
+    "pship_resp": N_("Responsibilities"),
+    "responsibilities": N_("Responsibilities"),
+    "pship_obj": N_("New objective"),
+    "objective": N_("New objective"),
+    "pship_commit": N_("New commitment"),
+    "commitment": N_("New commitment"),
+    "pship_sched": N_("Reporting schedule"),
+    "schedule": N_("Reporting schedule"),
+    "pship_confirm": N_("Confirm a partnership"),
+    "report": N_("Progress report"),
+    "approve": N_("Approve a report"),
+    "return": N_("Return a report"),
+    "return_report": N_("Return a report"),
+    "profile": N_("Your profile"),
+    "language": N_("Language"),
+    "link": N_("Link Telegram and Slack"),
+    "mydata": N_("Your data"),
+    "forgetme": N_("Forget me"),
+    "gaps": N_("Gaps"),
+    "stats": N_("Figures"),
+    "export": N_("Export"),
+    "grant": N_("Grant a role"),
+    "revoke": N_("Revoke a role"),
+    "history": N_("History"),
+    "verify_ok": N_("Verify a person"),
+    "verify_no": N_("Reject a person"),
+    "reject_person": N_("Reject a person"),
+    "help": N_("Help"),
+    "cancel": N_("Cancel"),
+    "unknown": N_("Unknown command"),
+}
+
+
+def category_label(tr: Tr, category: str) -> str:
+    return tr.s(USAGE_CATEGORIES[category]) if category in USAGE_CATEGORIES else category
+
+
+def usage_label(tr: Tr, key: str) -> str:
+    """'dialog:pship_resp' -> 'Responsibilities'. A name not in the table (a command added
+    since) reads as its summary in /help, else as its name in words."""
+    name = key.partition(":")[2] or key
+    if name in USAGE_NAMES:
+        return tr.s(USAGE_NAMES[name])
+    # Imported here: the registry imports the dialogs, which import this module.
+    from bot.commands import REGISTRY
+
+    command = REGISTRY.get(name)
+    if command is not None and command.summary:
+        summary = tr.s(command.summary)
+        return summary[:1].upper() + summary[1:]
+    return name.replace("_", " ")

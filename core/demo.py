@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Literal
 
 from sqlmodel import Session
 
 from core.clock import utcnow
 from core.listings import ListingDraft, create_listing
-from core.models import ChannelIdentity
+from core.matching import Weights
+from core.matchmaking import DEFAULT_THRESHOLD, propose_matches
+from core.models import ChannelIdentity, Stakeholder
 from core.models.enums import (
     Coverage,
     ListingKind,
@@ -25,10 +28,14 @@ from core.models.enums import (
 from core.people import (
     create_organisation,
     find_organisation_by_name,
+    identity_for,
     load_actor,
     register_stakeholder,
 )
 from core.vocabularies import Vocabularies
+
+# The names of a demo person that must be free: their organisation's and their console handle.
+_Taken = Literal["organisation", "handle"]
 
 
 @dataclass
@@ -257,10 +264,90 @@ def demo_people() -> list[DemoPerson]:
     ]
 
 
-def seed_demo(session: Session, vocab: Vocabularies, person: DemoPerson) -> bool:
-    """Adds one demo person with their organisation and listings. False if already there."""
-    if find_organisation_by_name(session, person.organisation) is not None:
-        return False
+@dataclass(frozen=True)
+class Clash:
+    """What keeps one demo person out: a name of theirs that someone else already uses."""
+
+    person: DemoPerson
+    taken: _Taken
+
+
+class DemoClash(Exception):
+    """The demo cannot be loaded whole; nothing was changed."""
+
+    def __init__(self, clashes: list[Clash]) -> None:
+        super().__init__(", ".join(f"{c.taken} of {c.person.handle}" for c in clashes))
+        self.clashes = clashes
+
+
+@dataclass
+class DemoLoad:
+    """What one load added: people (each with their own organisation), listings, matches."""
+
+    people: int = 0
+    listings: int = 0
+    matches: int = 0
+
+
+def load_demo(
+    session: Session,
+    vocab: Vocabularies,
+    people: list[DemoPerson] | None = None,
+    *,
+    weights: Weights | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> DemoLoad:
+    """Adds the demo people not yet there, and proposes the matches of their listings.
+
+    All or nothing: a demo organisation or console handle that belongs to someone else
+    raises DemoClash before anything is written, because a demo missing one person leaves
+    their partners' listings without the counterpart the sample was built around. A demo
+    already loaded adds nothing, and its matches are not proposed again."""
+    people = demo_people() if people is None else people
+    missing: list[DemoPerson] = []
+    clashes: list[Clash] = []
+    for person in people:
+        taken = _taken(session, person)
+        if taken is None:
+            continue
+        clashes += [Clash(person, name) for name in taken]
+        if not taken:
+            missing.append(person)
+    if clashes:
+        raise DemoClash(clashes)
+    loaded = DemoLoad()
+    listing_ids: list[int] = []
+    for person in missing:
+        listing_ids += _add_person(session, vocab, person)
+        loaded.people += 1
+    # Once every listing exists: a need added first must find the offers added after it.
+    for listing_id in listing_ids:
+        found = propose_matches(session, vocab, listing_id, weights=weights, threshold=threshold)
+        loaded.matches += len(found)
+    loaded.listings = len(listing_ids)
+    return loaded
+
+
+def _taken(session: Session, person: DemoPerson) -> tuple[_Taken, ...] | None:
+    """None when the demo person is there already; otherwise which of their names someone
+    else holds (none at all: they can be added)."""
+    organisation = find_organisation_by_name(session, person.organisation)
+    identity = identity_for(session, Platform.console, person.handle)
+    owner = identity.stakeholder_id if identity is not None else None
+    member = session.get(Stakeholder, owner) if owner is not None else None
+    members_organisation = member.organisation_id if member is not None else None
+    if organisation is not None and members_organisation == organisation.id:
+        return None
+    taken: list[_Taken] = []
+    if organisation is not None:
+        taken.append("organisation")
+    if identity is not None:
+        taken.append("handle")
+    return tuple(taken)
+
+
+def _add_person(session: Session, vocab: Vocabularies, person: DemoPerson) -> list[int]:
+    """One demo person with their organisation and listings; the listings' ids."""
     organisation = create_organisation(
         session, vocab, name=person.organisation, kind=person.kind, country=person.country
     )
@@ -286,6 +373,9 @@ def seed_demo(session: Session, vocab: Vocabularies, person: DemoPerson) -> bool
     )
     assert stakeholder.id is not None
     actor = load_actor(session, stakeholder.id)
+    ids = []
     for draft in person.listings:
-        create_listing(session, vocab, actor, draft)
-    return True
+        listing_id = create_listing(session, vocab, actor, draft).listing.id
+        assert listing_id is not None
+        ids.append(listing_id)
+    return ids

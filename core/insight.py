@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,16 +30,26 @@ from core.vocabularies import Vocabularies
 LIVE = (ListingStatus.open, ListingStatus.matched)
 
 
+NOWHERE = "—"  # the place of a need with neither a country nor a region
+
+
 @dataclass
 class AreaGap:
     area: str
     needs: int = 0
     uncovered: int = 0  # needs with nothing accepted yet
+    priced: int = 0  # needs with an amount in the gap's currency
     needed: Decimal = Decimal(0)  # what the needs still lack, in the gap's currency
+    # What needs given as a quantity still lack, by unit ("kits"): counted in their units,
+    # never as money.
+    quantities: Counter = field(default_factory=Counter)
+    offers: int = 0  # open offers in the area
     offered: Decimal = Decimal(0)  # what open offers in the area hold
+    offered_quantities: Counter = field(default_factory=Counter)  # unit -> quantity offered
     committed: Decimal = Decimal(0)  # what accepted matches already covered
     oldest_days: int = 0
-    by_country: Counter = field(default_factory=Counter)  # country -> amount still needed
+    by_country: Counter = field(default_factory=Counter)  # place -> amount still needed
+    places: Counter = field(default_factory=Counter)  # place -> number of needs
 
 
 @dataclass
@@ -46,6 +57,17 @@ class Gaps:
     currency: str
     areas: list[AreaGap]
     other_currencies: list[str]
+    # Across areas a listing in several areas counts once, so these are not the sums of the
+    # areas' figures.
+    needs: int = 0
+    offers: int = 0
+    places: Counter = field(default_factory=Counter)  # place -> number of needs
+    by_country: Counter = field(default_factory=Counter)  # place -> amount still needed
+
+    @property
+    def has_amounts(self) -> bool:
+        """Whether any figure is money: without, amounts would all read as zero."""
+        return any(g.priced or g.offered or g.committed for g in self.areas)
 
 
 def gaps(
@@ -57,8 +79,9 @@ def gaps(
     region: str | None = None,
     since: datetime | None = None,
 ) -> Gaps:
-    """The needs still open, by area: how much they lack, what open offers hold, what was
-    committed through accepted matches; amounts in the most common currency of the needs."""
+    """The needs still open, by area: how much they lack (in money or in their units), what
+    open offers hold, what was committed through accepted matches; amounts in the most common
+    currency of the needs."""
     query = (
         select(Listing, ListingArea.area)
         .join(ListingArea, col(ListingArea.listing_id) == Listing.id)
@@ -71,53 +94,115 @@ def gaps(
     if since:
         query = query.where(col(Listing.created_at) >= since)
     rows = session.exec(query).all()
-    currencies = Counter(n.currency for n, _ in rows if n.currency)
+    distinct = {need.id: need for need, _ in rows}.values()  # a need in two areas is one
+    currencies = Counter(need.currency for need in distinct if need.currency)
     currency = currencies.most_common(1)[0][0] if currencies else "USD"
-    accepted = _accepted_amounts(session, currency)
-    found: dict[str, AreaGap] = {}
+    found = Gaps(currency, [], sorted(set(currencies) - {currency}))
+    by_area = _needs_by_area(found, rows, _accepted_amounts(session, currency), now)
+    found.offers = _add_offers(session, by_area, currency)
+    found.areas = [by_area[c] for c in vocab.thematic_areas.codes() if c in by_area]
+    return found
+
+
+def _place(listing: Listing) -> str:
+    return listing.country or listing.region or NOWHERE
+
+
+def _unit(listing: Listing) -> str:
+    """Units compared as matching compares them: "Kits" and "kits" are one unit."""
+    return (listing.unit or "").strip().casefold()
+
+
+def _quantity_left(listing: Listing) -> Decimal | None:
+    """What a listing given as a quantity (not as money) still holds or lacks; None for money
+    or nothing counted."""
+    if listing.quantity is None or (listing.amount is not None and listing.currency):
+        return None
+    return (
+        listing.remaining_quantity if listing.remaining_quantity is not None else listing.quantity
+    )
+
+
+def _needs_by_area(
+    found: Gaps,
+    rows: Sequence[tuple[Listing, str]],
+    accepted: dict[int, Decimal],
+    now: datetime,
+) -> dict[str, AreaGap]:
+    """Each area's needs, and the totals where a need in several areas counts once."""
+    by_area: dict[str, AreaGap] = {}
+    seen: set[int | None] = set()
     for need, code in rows:
-        gap = found.setdefault(code, AreaGap(code))
+        gap = by_area.setdefault(code, AreaGap(code))
+        first = need.id not in seen  # the totals count it once, in its first area
+        seen.add(need.id)
         gap.needs += 1
+        gap.places[_place(need)] += 1
+        if first:
+            found.places[_place(need)] += 1
         if need.id not in accepted:
             gap.uncovered += 1
-        if need.currency == currency and need.remaining_amount:
-            gap.needed += need.remaining_amount
-            gap.by_country[need.country or need.region or "—"] += need.remaining_amount
+        if need.currency == found.currency and need.amount is not None:
+            gap.priced += 1
+            left = need.remaining_amount or Decimal(0)
+            gap.needed += left
+            gap.by_country[_place(need)] += left
+            if first:
+                found.by_country[_place(need)] += left
+        elif (left_quantity := _quantity_left(need)) is not None:
+            gap.quantities[_unit(need)] += left_quantity
         gap.committed += accepted.get(need.id or 0, Decimal(0))
         gap.oldest_days = max(gap.oldest_days, (now - need.created_at).days)
+    found.needs = len(seen)
+    return by_area
+
+
+def _add_offers(session: Session, by_area: dict[str, AreaGap], currency: str) -> int:
+    """What the open offers in each area hold; returns how many offers there are, each
+    counted once however many of the areas it serves."""
+    if not by_area:
+        return 0
     offers = session.exec(
-        select(ListingArea.area, sa.func.sum(Listing.remaining_amount))
-        .join(Listing, col(Listing.id) == ListingArea.listing_id)
+        select(Listing, ListingArea.area)
+        .join(ListingArea, col(ListingArea.listing_id) == Listing.id)
         .where(
             col(Listing.status).in_(LIVE),
             Listing.kind == ListingKind.offer,
-            Listing.currency == currency,
+            col(ListingArea.area).in_(list(by_area)),
         )
-        .group_by(col(ListingArea.area))
     ).all()
-    for code, amount in offers:
-        if code in found:
-            found[code].offered = Decimal(amount or 0)
-    ordered = [found[c] for c in vocab.thematic_areas.codes() if c in found]
-    return Gaps(currency, ordered, sorted(set(currencies) - {currency}))
+    for offer, code in offers:
+        gap = by_area[code]
+        gap.offers += 1
+        if offer.currency == currency and offer.remaining_amount:
+            gap.offered += offer.remaining_amount
+        elif (left := _quantity_left(offer)) is not None:
+            gap.offered_quantities[_unit(offer)] += left
+    return len({offer.id for offer, _ in offers})
 
 
 def _accepted_amounts(session: Session, currency: str) -> dict[int, Decimal]:
-    """Per need, the amount its accepted matches covered (the smaller of the two sides)."""
+    """Per need with an accepted match, the amount its accepted matches covered. An offer
+    accepted for several needs is shared out in the order of the decisions, as accepting
+    shared it (see core.matchmaking), never counted in full for each."""
     need, offer = aliased(Listing), aliased(Listing)
     rows = session.execute(
-        sa.select(Match.need_id, offer.amount, need.amount, offer.currency)
+        sa.select(Match.need_id, Match.offer_id, offer.amount, need.amount, offer.currency)
         .join(offer, offer.id == Match.offer_id)
         .join(need, need.id == Match.need_id)
         .where(Match.status == MatchStatus.accepted)
+        .order_by(Match.decided_at, Match.id)
     ).all()
     covered: dict[int, Decimal] = defaultdict(Decimal)
-    for need_id, offer_amount, need_amount, offer_currency in rows:
-        covered[need_id] += (
-            min(offer_amount, need_amount)
-            if offer_currency == currency and offer_amount and need_amount
-            else Decimal(0)
-        )
+    offer_left: dict[int, Decimal] = {}
+    for need_id, offer_id, offer_amount, need_amount, offer_currency in rows:
+        covered[need_id] += Decimal(0)  # accepted, whatever it covered
+        if offer_currency != currency or not offer_amount or not need_amount:
+            continue
+        held = offer_left.setdefault(offer_id, offer_amount)
+        share = max(min(held, need_amount - covered[need_id]), Decimal(0))
+        offer_left[offer_id] = held - share
+        covered[need_id] += share
     return covered
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -16,15 +15,13 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.clock import utcnow
+from core.contacts import ask_for_introduction, nothing_shared, shared_by
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.listings import ListingDraft, areas_for
 from core.matching import Weights, rank, words_of
 from core.models import (
-    ChannelIdentity,
-    ContactPoint,
     Listing,
     Match,
-    Organisation,
     Partnership,
     PartnershipMember,
     Stakeholder,
@@ -171,11 +168,18 @@ def _conclude(session: Session, view: MatchView) -> None:
         partnership.id,
         {"match_id": match.id, "covered": str(covered) if covered is not None else None},
     )
-    for side, mine, theirs in (("need", need, offer), ("offer", offer, need)):
+    contacts = {"need": shared_by(session, offer), "offer": shared_by(session, need)}
+    introduced = nothing_shared(*contacts.values()) and ask_for_introduction(
+        session, partnership.id, partnership.coordinator_id
+    )
+    for side, mine in (("need", need), ("offer", offer)):
+        other = "offer" if side == "need" else "need"
         payload = {
             "match_id": match.id,
             "partnership_id": partnership.id,
-            "contacts": contacts_of(session, theirs),
+            "contacts": contacts[side],
+            "introduction": introduced,  # a coordinator was asked to put them in touch
+            "yours_shared": not nothing_shared(contacts[other]),  # they can write to you
         }
         owner = _owner(session, mine)
         if owner is not None:
@@ -206,35 +210,6 @@ def _cover(need: Listing, offer: Listing) -> Decimal | None:
             listing.status = ListingStatus.matched  # nothing to count: one partner suffices
         listing.updated_at = utcnow()
     return covered
-
-
-def contacts_of(session: Session, listing: Listing) -> dict[str, Any]:
-    """The organisation's contact points, and the owner's handle if they consented."""
-    organisation = session.get(Organisation, listing.organisation_id)
-    points = session.exec(
-        select(ContactPoint).where(ContactPoint.organisation_id == listing.organisation_id)
-    ).all()
-    found: dict[str, Any] = {
-        "organisation": organisation.name if organisation else "",
-        "points": [
-            {"name": p.name, "email": p.email, "phone": p.phone, "scope": p.scope} for p in points
-        ],
-        "people": [],
-    }
-    owner = session.get(Stakeholder, listing.created_by_id) if listing.created_by_id else None
-    if owner is not None and owner.share_contact:
-        handles = session.exec(
-            select(ChannelIdentity).where(ChannelIdentity.stakeholder_id == owner.id)
-        ).all()
-        found["people"].append(
-            {
-                "name": owner.name,
-                "handles": [
-                    {"platform": i.platform, "handle": i.handle} for i in handles if i.handle
-                ],
-            }
-        )
-    return found
 
 
 def matches_for(

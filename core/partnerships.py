@@ -206,10 +206,12 @@ def add_objective(
     baseline: Decimal | str,
     indicator_target: Decimal | str,
     disaggregation: Disaggregation = Disaggregation.none,
+    today: date | None = None,
 ) -> Objective:
-    """A time-bound objective with the indicator that measures it."""
+    """A time-bound objective with the indicator that measures it. `today` is the date where
+    the person is (UTC's by default)."""
     view = _editable(session, actor, partnership_id)
-    if deadline < utcnow().date():
+    if deadline < (today or utcnow().date()):
         raise InvalidInput("invalid.window_past", field="deadline")
     objective = Objective(
         partnership_id=partnership_id,
@@ -294,12 +296,14 @@ def set_schedule(
     frequency: Frequency,
     first_due: date,
     coordinator_id: int | None = None,
+    today: date | None = None,
 ) -> ReportingSchedule:
+    """`today` is the date where the person is: a first report may be due on it."""
     view = _editable(session, actor, partnership_id)
     if view.partnership.status == PartnershipStatus.active and not actor.is_coordinator:
         # Partners agreed on the schedule; moving it would skip a period they owe.
         raise PermissionDenied("denied.coordinator_only")
-    if first_due < utcnow().date():
+    if first_due < (today or utcnow().date()):
         raise InvalidInput("invalid.window_past", field="first_due")
     schedule = view.schedule or ReportingSchedule(
         partnership_id=partnership_id,

@@ -227,6 +227,45 @@ def revoke_role(session: Session, actor: Actor, stakeholder_id: int, role: Role)
         )
 
 
+def make_admin(session: Session, stakeholder_id: int) -> bool:
+    """An admin named in the settings is an admin and a coordinator; True if it changed."""
+    added = [
+        role
+        for role in (Role.admin, Role.coordinator)
+        if session.get(StakeholderRole, (stakeholder_id, role)) is None
+    ]
+    for role in added:
+        session.add(StakeholderRole(stakeholder_id=stakeholder_id, role=role))
+    if added:
+        roles = [str(r) for r in added]
+        audit.record(
+            session,
+            stakeholder_id,
+            "role.bootstrap",
+            "stakeholder",
+            stakeholder_id,
+            {"roles": roles},
+        )
+    return bool(added)
+
+
+def bootstrap_admins(session: Session, identities: Iterable[tuple[str, str, str]]) -> int:
+    """The admins of the settings (platform, workspace, user), for people who exist already:
+    applied at every start, so naming an admin does not wait for them to sign up again."""
+    made = 0
+    for platform, workspace, user in identities:
+        identity = session.exec(
+            select(ChannelIdentity).where(
+                ChannelIdentity.platform == platform,
+                ChannelIdentity.workspace == workspace,
+                ChannelIdentity.external_user_id == user,
+            )
+        ).first()
+        if identity is not None and identity.stakeholder_id is not None:
+            made += make_admin(session, identity.stakeholder_id)
+    return made
+
+
 def stakeholders_with_role(session: Session, role: Role) -> list[Stakeholder]:
     return list(
         session.exec(

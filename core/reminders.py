@@ -14,16 +14,14 @@ held until the morning, in the recipient's own time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, quiet_hours
 from core.models import (
     Listing,
     Notification,
@@ -34,14 +32,14 @@ from core.models import (
     StakeholderRole,
 )
 from core.models.enums import ListingStatus, NotificationStatus, PartnershipStatus, Role
+from core.quiet_hours import zone
 
 
 @dataclass(frozen=True)
 class Policy:
     before: tuple[int, ...] = (7, 1)  # days before a due date; the due day is always reminded
     escalate_after: int = 7
-    quiet_start: time = time(20, 0)
-    quiet_end: time = time(8, 0)
+    quiet: quiet_hours.QuietHours | None = field(default_factory=quiet_hours.current)
     stale_after: timedelta = timedelta(days=90)
     expire_after: timedelta = timedelta(days=30)
     digest_weekday: int = 0  # Monday
@@ -66,23 +64,9 @@ class SweepResult:
         return sum(1 for p in self.planned if p.kind == kind)
 
 
-@cache
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def not_before(now: datetime, timezone: str, policy: Policy) -> datetime:
     """`now`, or the end of the recipient's quiet hours if it is night where they are."""
-    local = now.astimezone(zone(timezone))
-    start, end = policy.quiet_start, policy.quiet_end
-    quiet = local.time() >= start or local.time() < end
-    if not quiet:
-        return now
-    day = local.date() + (timedelta(days=1) if local.time() >= start else timedelta(0))
-    return datetime.combine(day, end, tzinfo=local.tzinfo).astimezone(now.tzinfo)
+    return quiet_hours.not_before(now, timezone, policy.quiet)
 
 
 def sweep(
@@ -195,7 +179,7 @@ def _digests(session: Session, now: datetime, policy: Policy) -> list[Planned]:
                 person_id,
                 "digest",
                 f"digest:{person_id}:{year}-W{week:02d}",
-                {"week": f"{year}-W{week:02d}"},
+                {"week": f"{year}-W{week:02d}", "coordinator_id": person_id},
                 not_before(now, timezone, policy),
             )
         )

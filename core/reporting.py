@@ -74,6 +74,79 @@ def due_reports(session: Session, actor: Actor, today: date | None = None) -> li
     return [DueReport(p, r.period_end, r) for r, p in returned] + found
 
 
+def reported(session: Session, partnership_id: int, due: date) -> ProgressReport | None:
+    """The report for the period that ends on `due`, once it has been submitted."""
+    return session.exec(
+        select(ProgressReport).where(
+            ProgressReport.partnership_id == partnership_id,
+            ProgressReport.period_end == due,
+            col(ProgressReport.status).in_([ReportStatus.submitted, ReportStatus.approved]),
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's reported value in one report, with its breakdown by sex and age."""
+
+    indicator: Indicator
+    total: Decimal | None
+    parts: tuple[tuple[str, str, Decimal], ...] = ()  # (sex, age group, value)
+
+    @property
+    def share(self) -> Decimal | None:
+        """How far from the baseline to the target the total has come (0.5: half way)."""
+        span = self.indicator.target - self.indicator.baseline
+        if self.total is None or span == 0:
+            return None
+        return (self.total - self.indicator.baseline) / span
+
+
+def figures_of(session: Session, report: ProgressReport) -> list[Figure]:
+    """Every indicator of the report's partnership, with what the report says of it."""
+    values = session.exec(select(IndicatorValue).where(IndicatorValue.report_id == report.id)).all()
+    by_indicator: dict[int, list[IndicatorValue]] = {}
+    for value in values:
+        by_indicator.setdefault(value.indicator_id, []).append(value)
+    figures = []
+    for indicator in indicators_of(session, report.partnership_id):
+        mine = by_indicator.get(indicator.id or 0, [])
+        total = next((v.value for v in mine if not v.sex and not v.age_group), None)
+        parts = tuple((v.sex, v.age_group, v.value) for v in mine if v.sex or v.age_group)
+        figures.append(Figure(indicator, total, parts))
+    return figures
+
+
+def reports_of(session: Session, partnership_id: int, limit: int = 4) -> list[ProgressReport]:
+    """The partnership's latest reports, the newest period first."""
+    return list(
+        session.exec(
+            select(ProgressReport)
+            .where(
+                ProgressReport.partnership_id == partnership_id,
+                ProgressReport.status != ReportStatus.draft,
+            )
+            .order_by(col(ProgressReport.period_end).desc())
+            .limit(limit)
+        )
+    )
+
+
+def take_partnership(session: Session, actor: Actor, partnership_id: int) -> Partnership:
+    """A coordinator takes a partnership nobody coordinates: its reports are theirs to
+    review from now on."""
+    if not actor.is_coordinator:
+        raise PermissionDenied("denied.coordinator_only")
+    partnership = session.get(Partnership, partnership_id, with_for_update=True)
+    if partnership is None:
+        raise NotFound("not_found.partnership")
+    if partnership.coordinator_id not in (None, actor.id):
+        raise Conflict("conflict.coordinated")
+    partnership.coordinator_id = actor.id
+    audit.record(session, actor.id, "partnership.take", "partnership", partnership_id, {})
+    return partnership
+
+
 def awaiting_review(
     session: Session, actor: Actor, limit: int = 20
 ) -> list[tuple[ProgressReport, Partnership]]:

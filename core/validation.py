@@ -74,3 +74,21 @@ def check_window(start: date | None, end: date | None, *, today: date | None = N
         raise InvalidInput("invalid.window_order", field="available_until")
     if today and end and end < today:
         raise InvalidInput("invalid.window_past", field="available_until")
+
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,38}$")
+
+
+def check_email(value: str | None, field: str = "email") -> str:
+    text = clean_text(value, field, min_len=3, max_len=254)
+    if not _EMAIL.match(text):
+        raise InvalidInput("invalid.email", field=field)
+    return text
+
+
+def check_phone(value: str | None, field: str = "phone") -> str:
+    text = clean_text(value, field, min_len=6, max_len=40)
+    if not _PHONE.match(text):
+        raise InvalidInput("invalid.phone", field=field)
+    return text

@@ -73,7 +73,10 @@ def onboard(
     country: str = "Cambodia",
     role: str = "I register needs",
     language: str = "English",
+    email: str | None = None,
 ) -> None:
+    """The introduction, answered; with `email`, the person agrees that match partners
+    may write to them there (else they share nothing)."""
     person.command("start")
     person.tap(language)
     person.say(person.user.title() + " Tester")
@@ -84,21 +87,26 @@ def onboard(
         person.tap(kind)
         person.say(country)
     person.tap(role)
-    person.tap("Skip")
+    person.tap("Skip")  # the time zone: UTC
+    assert "how may they reach you?" in person.question
+    if email:
+        person.tap("An e-mail address")
+        person.tap("Done")
+        person.say(email)
+    else:
+        person.tap("Skip")
     person.tap("Save")
 
 
 def register_need(person: Person, *, title: str = "Prosthetic kits for Battambang") -> None:
     person.command("need")
     person.tap("Equipment")
-    person.tap("Victim assistance")
-    person.tap("Done")
+    person.tap("Victim assistance")  # one area: one tap
     person.say(title)
     person.tap("In Cambodia")
     person.say("40 kits")
     person.say("2030-06-30")
     person.tap("High")
-    person.tap("Skip")
     if "already has open" in person.question:
         person.tap("Save it as a new listing")
     person.tap("Save")

@@ -16,8 +16,22 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table)
+from core import quiet_hours
 from core.storage import Database, create_engine
 from core.vocabularies import Vocabularies, default_vocabularies
+
+# No test depends on the hour it runs at: quiet hours are off unless a test turns them on
+# with a clock of its own (tests/unit/test_quiet_hours.py), or puts its people where it is day
+# (tests.factories.daytime_zone) when it runs the real sweeps in real processes.
+os.environ.setdefault("PARTNERBOT_QUIET_HOURS", "off")
+
+
+@pytest.fixture(autouse=True)
+def _no_quiet_hours() -> Iterator[None]:
+    quiet_hours.configure(None)
+    yield
+    quiet_hours.configure(None)
+
 
 PG_URL = os.environ.get("PARTNERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.commands import coordination, general, listings, matches, partnerships, people, reports
+from bot.commands import (
+    coordination,
+    general,
+    listings,
+    matches,
+    organisation,
+    partnerships,
+    people,
+    reports,
+)
 from bot.commands.registry import Command, Registry, parse_command_text
 
 COMMANDS: tuple[Command, ...] = (
@@ -12,6 +21,7 @@ COMMANDS: tuple[Command, ...] = (
     *partnerships.COMMANDS,
     *reports.COMMANDS,
     *people.COMMANDS,
+    *organisation.COMMANDS,
     *coordination.COMMANDS,
     *general.LAST,
 )

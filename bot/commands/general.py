@@ -65,6 +65,14 @@ def is_nonce(text: str) -> bool:
     return len(text) == 6 and all(c in "0123456789abcdef" for c in text)
 
 
+def resume(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return bot.resume(ctx, conv, args)
+
+
+def restart(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    return bot.restart(ctx, conv, args)
+
+
 def noop(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return [Reply(ctx.tr(N_("All right, nothing changed.")))]
 
@@ -74,4 +82,6 @@ LAST = (
     Command("help", help_, N_("this list"), registered=False),
     Command("cancel", cancel, N_("stop what you are doing; nothing is saved"), registered=False),
     Command("noop", noop, registered=False),
+    Command("resume", resume, args="DIALOG"),
+    Command("restart", restart, args="DIALOG"),
 )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, number
 from bot.dialogs.engine import Ctx
 from bot.dialogs.matches import accept as accept_match
-from bot.dialogs.matches import list_matches, match_details
+from bot.dialogs.matches import list_matches, match_details, pending_for
 from bot.i18n import N_
 from bot.messages import Reply
 from core.errors import DomainError
@@ -33,8 +33,11 @@ def accept(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list
 def decline(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     match_id = number(args, "not_found.match")
     assert ctx.actor is not None
-    if not get_match(ctx.session, match_id).side_of(ctx.actor):
+    view = get_match(ctx.session, match_id)
+    if not view.side_of(ctx.actor):
         raise DomainError("denied.not_party")
+    if not pending_for(ctx.actor, view):  # answered already: no reason to ask for
+        return [Reply(ctx.tr(N_("You have already answered this match.")))]
     return bot.start_dialog(ctx, conv, "decline", context={"match_id": match_id})
 
 

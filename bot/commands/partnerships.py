@@ -41,11 +41,11 @@ def partnerships(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -
                 )
             )
         ]
-    return [overview(ctx.tr, get_partnership(ctx.session, p.id or 0)) for p in found[:SHOWN]]
+    return [overview(ctx, get_partnership(ctx.session, p.id or 0)) for p in found[:SHOWN]]
 
 
 def partnership(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
-    return [overview(ctx.tr, partnership_of(ctx, args))]
+    return [overview(ctx, partnership_of(ctx, args))]
 
 
 def new_partnership(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
@@ -80,9 +80,9 @@ def confirm_partnership(
     except DomainError as error:  # say why, and show what is still missing
         return [
             Reply(error_text(ctx.tr, error)),
-            overview(ctx.tr, partnership_of(ctx, str(partnership_id))),
+            overview(ctx, partnership_of(ctx, str(partnership_id))),
         ]
-    return [overview(ctx.tr, get_partnership(ctx.session, partnership_id))]
+    return [overview(ctx, get_partnership(ctx.session, partnership_id))]
 
 
 COMMANDS = (

@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from babel.dates import format_datetime
 from sqlmodel import col, select
 
 from bot.dialogs.figures import ANY, figure_dialogs
@@ -24,6 +25,7 @@ from core.models.enums import Role
 from core.partnerships import can_manage, get_partnership
 from core.people import grant_role, revoke_role
 from core.privacy import forget, personal_data
+from core.quiet_hours import zone
 from core.storage import may_take_long
 from core.verification import approve, reject
 
@@ -187,13 +189,49 @@ def history(ctx: Ctx, args: str) -> list[Reply]:
     ).all()
     if not events:
         raise NotFound("not_found.history")
-    names = {p.id: p.name for p in ctx.session.exec(select(Stakeholder))}
-    lines = [ctx.tr(N_("**History of {kind} #{id}**"), kind=kind, id=entity_id)]
-    for event in events[-30:]:
+    shown = events[-30:]
+    people = {e.actor_id for e in shown if e.actor_id is not None}
+    names = {
+        p.id: p.name
+        for p in ctx.session.exec(select(Stakeholder).where(col(Stakeholder.id).in_(people)))
+    }
+    lines = [ctx.tr(HISTORY_TITLES[kind], id=entity_id)]
+    for event in shown:
         who = names.get(event.actor_id, ctx.tr.s(N_("the system")))
-        when = event.at.strftime("%Y-%m-%d %H:%M")
-        lines.append(Text.plain(f"{when} UTC · {who} · {event.action}"))
+        where = zone(ctx.person.timezone if ctx.person else "UTC")  # in the reader's time
+        when = format_datetime(event.at, "short", tzinfo=where, locale=ctx.tr.language)
+        lines.append(Text.plain(f"{when} · {who} · ") + ctx.tr(action_words(event.action)))
     return [Reply(Text.join(lines))]
+
+
+HISTORY_TITLES = {
+    "listing": N_("**History of listing #{id}**"),
+    "partnership": N_("**History of partnership #{id}**"),
+}
+ACTIONS = {
+    "partnership.create": N_("created it"),
+    "partnership.draft": N_("drafted it from an accepted match"),
+    "partnership.confirm": N_("confirmed their participation"),
+    "partnership.activate": N_("made it active"),
+    "partnership.responsibilities": N_("set their responsibilities"),
+    "partnership.objective": N_("added an objective"),
+    "partnership.commitment": N_("added a commitment"),
+    "partnership.schedule": N_("set the reporting schedule"),
+    "partnership.take": N_("followed it as its coordinator"),
+    "partnership.introduce": N_("introduced the partners"),
+}
+VERBS = {  # what people did to a listing, whatever its kind ("need.create", "offer.create")
+    "create": N_("registered it"),
+    "edit": N_("made a change"),
+    "withdraw": N_("withdrew it"),
+    "confirm": N_("confirmed it is still current"),
+    "expire": N_("it expired"),
+}
+
+
+def action_words(action: str) -> str:
+    """An audit action in words people read; one without words is "made a change"."""
+    return ACTIONS.get(action) or VERBS.get(action.rpartition(".")[2], N_("made a change"))
 
 
 def coordination_dialogs() -> list[Dialog]:

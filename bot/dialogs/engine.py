@@ -26,7 +26,7 @@ from bot.messages import Reply
 from bot.text import Text
 from core.clock import utcnow
 from core.errors import DomainError, InvalidInput
-from core.models import Conversation
+from core.models import Conversation, SetAsideDialog
 from core.storage import may_take_long
 
 # The declarations live in bot.dialogs.steps; they are importable from here too.
@@ -87,7 +87,63 @@ class DialogEngine:
             ctx.session.flush()
         return conv
 
-    def title_of(self, conv: Conversation) -> str:
+    # -- a dialog set aside for another ----------------------------------------------------
+
+    def set_aside(self, ctx: Ctx, conv: Conversation) -> None:
+        """Keeps an unfinished dialog's answers, to continue it later (one per account)."""
+        self.drop_aside(ctx)
+        ctx.session.add(
+            SetAsideDialog(
+                identity_id=conv.identity_id,
+                dialog=conv.dialog,
+                step=conv.step,
+                answers=dict(conv.answers),
+                history=list(conv.history),
+                context={k: v for k, v in conv.context.items() if k not in ("selected", "several")},
+                set_aside_at=ctx.now(),
+            )
+        )
+        ctx.session.flush()
+
+    def aside(self, ctx: Ctx) -> SetAsideDialog | None:
+        return ctx.session.exec(
+            select(SetAsideDialog).where(SetAsideDialog.identity_id == ctx.identity.id)
+        ).first()
+
+    def drop_aside(self, ctx: Ctx) -> None:
+        aside = self.aside(ctx)
+        if aside is not None:
+            ctx.session.delete(aside)
+            ctx.session.flush()
+
+    def resume(self, ctx: Ctx, aside: SetAsideDialog) -> list[Reply]:
+        """The dialog set aside, where it stopped, with fresh buttons; one under way
+        takes its place aside."""
+        saved = (aside.dialog, aside.step, dict(aside.answers), list(aside.history))
+        context = dict(aside.context)
+        ctx.session.delete(aside)
+        ctx.session.flush()
+        current = self.current(ctx)
+        if current is not None and current.mode != Mode.results:
+            self.set_aside(ctx, current)
+        self.discard(ctx)
+        dialog, step, answers, history = saved
+        conv = Conversation(
+            identity_id=ctx.identity.id,  # type: ignore[arg-type]
+            dialog=dialog,
+            nonce=secrets.token_hex(3),
+            step=step,
+            answers=answers,
+            history=history,
+            context=context,
+        )
+        ctx.session.add(conv)
+        ctx.answers, ctx.context = conv.answers, conv.context
+        if conv.step is None:  # it was set aside at its summary
+            return self._to_summary(ctx, conv)
+        return self.prompt(ctx, conv)
+
+    def title_of(self, conv: Conversation | SetAsideDialog) -> str:
         dialog = self.dialogs.get(conv.dialog)
         return dialog.title if dialog else conv.dialog
 
@@ -129,6 +185,10 @@ class DialogEngine:
                 return self._pick(ctx, conv, step, arg)
             if op == "done" and step.kind is Kind.multi:
                 return self._multi_done(ctx, conv, step)
+            if op == "several" and step.quick:
+                conv.context = {**conv.context, "several": True}
+                self._bump(conv)
+                return [prompts.step_reply(ctx, conv, step, edit=True)]
             if op == "val":
                 return self._answer_text(ctx, conv, step, arg)
         if conv.mode == Mode.confirm:
@@ -200,6 +260,8 @@ class DialogEngine:
         if choice is None:
             return self.stale(ctx, conv)
         value = choice.value
+        if step.kind is Kind.multi and step.quick and not conv.context.get("several"):
+            return self._store(ctx, conv, step, [value])  # one tap for one
         if step.kind is Kind.multi:
             selected = list(conv.context.get("selected", []))
             selected = (
@@ -229,7 +291,7 @@ class DialogEngine:
                 answers.pop(name, None)
         conv.answers = answers
         ctx.answers = conv.answers
-        context = {k: v for k, v in conv.context.items() if k != "selected"}
+        context = {k: v for k, v in conv.context.items() if k not in ("selected", "several")}
         editing = context.pop("editing", False)
         conv.context = ctx.context = context
         if not editing:

@@ -3,14 +3,21 @@ area, a region and a period."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
+
+from babel.lists import format_list
 
 from bot.charts import gaps_chart, stats_chart
+from bot.dialogs.matches import STATUS_LABELS as MATCH_LABELS
+from bot.dialogs.people import KIND_LABELS
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
-from bot.i18n import N_
+from bot.i18n import N_, NP_, Tr
 from bot.messages import Attachment, Reply
 from bot.text import Text
-from core.insight import gaps, stats
+from bot.views import STATUS_LABELS, category_label, place_name, usage_label
+from core.insight import AreaGap, gaps, stats
 
 ANY = "any"
 
@@ -38,6 +45,19 @@ def _periods(ctx: Ctx) -> list[Choice]:
     ]
 
 
+NEEDS = NP_(
+    "{n} need ({uncovered} with nothing accepted yet)",
+    "{n} needs ({uncovered} with nothing accepted yet)",
+)
+OFFERS = NP_("{n} open offer", "{n} open offers")
+OLDEST = NP_("the oldest is {n} day old", "the oldest is {n} days old")
+TOTAL_NEEDS = NP_("{n} need", "{n} needs")
+REPORTS = NP_(
+    "Reports: {on_time} of {n} due was sent on time",
+    "Reports: {on_time} of {n} due were sent on time",
+)
+
+
 def _save_gaps(ctx: Ctx) -> list[Reply]:
     area, region, days = ctx.answer("area"), ctx.answer("region"), int(ctx.answer("period"))
     found = gaps(
@@ -51,22 +71,25 @@ def _save_gaps(ctx: Ctx) -> list[Reply]:
     if not found.areas:
         return [Reply(ctx.tr(N_("No open needs match these filters: no gap to show.")))]
     tr = ctx.tr
-    lines = [tr(N_("**Gaps** — amounts in {currency}"), currency=found.currency)]
+    lines = [
+        tr(N_("**Gaps** — amounts in {currency}"), currency=found.currency)
+        if found.has_amounts
+        else tr(N_("**Gaps**"))
+    ]
     for gap in found.areas:
         lines.append(
             tr(
-                N_(
-                    "• {area}: {needs} needs ({uncovered} with nothing accepted yet), "
-                    "{needed} still needed, {offered} offered, {committed} committed; "
-                    "the oldest is {days} days old"
-                ),
+                N_("• {area}: {facts}"),
                 area=tr.term(ctx.vocab.thematic_areas.get(gap.area), gap.area),
-                needs=gap.needs,
-                uncovered=gap.uncovered,
-                needed=tr.money(gap.needed, found.currency),
-                offered=tr.money(gap.offered, found.currency),
-                committed=tr.money(gap.committed, found.currency),
-                days=gap.oldest_days,
+                facts=" · ".join(_gap_facts(tr, gap, found.currency)),
+            )
+        )
+    if len(found.areas) > 1:
+        lines.append(
+            tr(
+                N_("In all: {needs} and {offers}; a listing in several areas counts once."),
+                needs=tr.plural(*TOTAL_NEEDS, found.needs),
+                offers=tr.plural(*OFFERS, found.offers),
             )
         )
     if found.other_currencies:
@@ -82,6 +105,30 @@ def _save_gaps(ctx: Ctx) -> list[Reply]:
             Text.join(lines), attachment=Attachment("gaps.png", chart, "image/png", is_image=True)
         )
     ]
+
+
+def _gap_facts(tr: Tr, gap: AreaGap, currency: str) -> list[str]:
+    """One area's figures, each said only when there is something to say: no "$0.00 still
+    needed" for needs counted in kits, nor for needs that give no amount at all."""
+    facts = [str(tr.plural(*NEEDS, gap.needs, uncovered=gap.uncovered))]
+    needed = _amounts(tr, gap.needed if gap.priced else None, gap.quantities, currency)
+    if needed:
+        facts.append(tr.s(N_("{amounts} still needed"), amounts=needed))
+    facts.append(str(tr.plural(*OFFERS, gap.offers)))
+    offered = _amounts(tr, gap.offered or None, gap.offered_quantities, currency)
+    if offered:
+        facts.append(tr.s(N_("{amounts} offered"), amounts=offered))
+    if gap.committed:
+        facts.append(tr.s(N_("{amounts} committed"), amounts=tr.money(gap.committed, currency)))
+    facts.append(str(tr.plural(*OLDEST, gap.oldest_days)))
+    return facts
+
+
+def _amounts(tr: Tr, money: Decimal | None, quantities: Counter, currency: str) -> str:
+    """'$40,000.00 and 40 kits', in the reader's language; empty when there is nothing."""
+    parts = [tr.money(money, currency)] if money is not None else []
+    parts += [f"{tr.number(q)} {unit}".strip() for unit, q in sorted(quantities.items())]
+    return format_list(parts, locale=tr.language) if parts else ""
 
 
 def _stat_periods(ctx: Ctx) -> list[Choice]:
@@ -105,35 +152,39 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
         if found.median_days_to_match is not None
         else "—"
     )
-
-    def listed(counter: object) -> str:
-        return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "—"  # type: ignore
-
     lines = [
         tr(N_("**Figures for the last {days} days**"), days=days),
         tr(
             N_("People by kind of organisation: {values}"),
-            values=listed(found.stakeholders_by_kind),
+            values=_listed(_labelled(found.stakeholders_by_kind, tr, KIND_LABELS)),
         ),
-        tr(N_("People by country: {values}"), values=listed(found.stakeholders_by_country)),
-        tr(N_("Listings by status: {values}"), values=listed(found.listings_by_status)),
+        tr(
+            N_("People by country: {values}"),
+            values=_listed(
+                Counter({place_name(tr, c): n for c, n in found.stakeholders_by_country.items()})
+            ),
+        ),
+        tr(
+            N_("Listings by status: {values}"),
+            values=_listed(_labelled(found.listings_by_status, tr, STATUS_LABELS)),
+        ),
         tr(
             N_("Matches: {values}; median time from a need to its match: {median}"),
-            values=listed(found.matches),
+            values=_listed(_labelled(found.matches, tr, MATCH_LABELS)),
             median=median,
         ),
-        tr(
-            N_("Reports: {on_time} of {due} due were sent on time"),
-            on_time=found.reports_on_time,
-            due=found.reports_due,
-        ),
+        tr.plural(*REPORTS, found.reports_due, on_time=found.reports_on_time),
         tr(
             N_("Active users: {n}; what they used: {values}"),
             n=found.active_users,
-            values=_usage_text(found.usage),
+            values=_usage_text(tr, found.usage),
         ),
     ]
-    chart = stats_chart(tr, found)
+    chart = stats_chart(
+        tr,
+        usage=[(usage_label(tr, key), category, n) for key, category, n in _used(found.usage)][:10],
+        listings=sorted(_labelled(found.listings_by_status, tr, STATUS_LABELS).items()),
+    )
     return [
         Reply(
             Text.join(lines), attachment=Attachment("stats.png", chart, "image/png", is_image=True)
@@ -141,14 +192,47 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
     ]
 
 
-def _usage_text(usage: object) -> str:
-    """'command: need 3, search 2 · dialog: need 2 · info: mine 4'."""
+def _labelled(counter: Counter, tr: Tr, labels: dict[str, str]) -> Counter:
+    """The counts under their translated labels; a code without a label keeps its code."""
+    result: Counter = Counter()
+    for code, n in counter.items():
+        result[tr.s(labels[code]) if code in labels else code] += n
+    return result
+
+
+def _listed(counter: Counter) -> str:
+    """'Cambodia (3), Norway (1)': the most first; the brackets read alike in every language."""
+    ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{label} ({n})" for label, n in ordered) or "—"
+
+
+# A button that does nothing ("noop", the label of a keyboard row): pressing it uses nothing.
+UNUSED = frozenset({"noop"})
+
+
+def _used(usage: Counter) -> list[tuple[str, str, int]]:
+    """(key, category, count), the most used first, without the button that does nothing."""
+    return [
+        (key, key.partition(":")[0], n)
+        for key, n in usage.most_common()
+        if key.partition(":")[2] not in UNUSED
+    ]
+
+
+def _usage_text(tr: Tr, usage: Counter) -> str:
+    """'Commands: New need (3), Search (2) · Forms saved: New need (2)'."""
     groups: dict[str, list[str]] = {}
-    for key, count in usage.most_common():  # type: ignore[attr-defined]
-        category, _, name = key.partition(":")
-        groups.setdefault(category, []).append(f"{name} {count}")
+    for key, category, count in _used(usage):
+        groups.setdefault(category, []).append(f"{usage_label(tr, key)} ({count})")
     return (
-        " · ".join(f"{category}: {', '.join(names[:6])}" for category, names in groups.items())
+        " · ".join(
+            tr.s(
+                N_("{category}: {names}"),
+                category=category_label(tr, category),
+                names=", ".join(names[:6]),
+            )
+            for category, names in groups.items()
+        )
         or "—"
     )
 

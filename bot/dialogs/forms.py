@@ -23,7 +23,7 @@ def form_fields(ctx: Ctx, dialog: Dialog, answers: dict[str, Any] | None = None)
     ctx.answers = dict(answers or {})
     fields = []
     for step in dialog.steps:
-        if not (step.in_flow and step.in_form):
+        if not step.on_form:
             continue
         conditional = step.when is not None
         title = str(label(ctx, step)) if step.label else str(ctx.tr(step.prompt))
@@ -81,7 +81,7 @@ def fill_form(
     errors: dict[str, Text] = {}
     ctx.answers = answers
     for step in dialog.steps:
-        if not (step.in_flow and step.in_form) or not step.applies(ctx):
+        if not step.on_form or not step.applies(ctx):
             continue
         value = raw.get(step.name)
         if value in (None, "", []):

@@ -114,11 +114,12 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
         ),
         Step(
             "areas",
-            N_("Which thematic areas? Tap all that apply, then **Done**."),
+            N_("Which thematic area? Tap it, or **Several of them…** to tick more than one."),
             Kind.multi,
             label=N_("Areas"),
             choices=_areas,
             columns=1,
+            quick=True,
         ),
         Step(
             "title",
@@ -225,6 +226,10 @@ def listing_steps(kind: ListingKind) -> tuple[Step, ...]:
             label=N_("Details"),
             optional=True,
             max_len=4000,
+            # A need is told in eight answers, Save included: its details are added from
+            # the summary ("Change a field"), where they are offered.
+            in_flow=not need,
+            in_form=True,
         )
     )
     steps.append(

@@ -61,8 +61,19 @@ def list_matches(ctx: Ctx) -> list[Reply]:
             if pending_for(ctx.actor, view)
             else ((Button(ctx.tr.s(N_("Details")), f"c:match:{view.match.id}"),),)
         )
-        replies.append(Reply(match_summary(ctx.tr, ctx.vocab, view), buttons))
+        summary = match_summary(ctx.tr, ctx.vocab, view)
+        if pending_for(ctx.actor, view) and accepted_by_other(ctx.actor, view):
+            summary = summary + "\n" + ctx.tr(N_("The other side has already accepted."))
+        replies.append(Reply(summary, buttons))
     return replies
+
+
+def accepted_by_other(actor: Actor, view: MatchView) -> bool:
+    mine = set(view.side_of(actor))
+    return any(
+        getattr(view.match, f"{side}_decision") == Decision.accepted
+        for side in {"need", "offer"} - mine
+    )
 
 
 def match_details(ctx: Ctx, match_id: int) -> list[Reply]:
@@ -85,8 +96,8 @@ def accept(ctx: Ctx, match_id: int) -> list[Reply]:
             Reply(
                 ctx.tr(
                     N_(
-                        "Accepted by both sides: a draft partnership is ready, and you "
-                        "will get the other side's contacts in a moment."
+                        "Accepted by both sides: a draft partnership is ready. A message "
+                        "follows with how you are put in touch."
                     )
                 )
             )

@@ -36,12 +36,19 @@ DISAGGREGATIONS = {
 
 
 def _back_to_overview(ctx: Ctx) -> list[Reply]:
-    return [overview(ctx.tr, get_partnership(ctx.session, int(ctx.context["partnership_id"])))]
+    return [overview(ctx, get_partnership(ctx.session, int(ctx.context["partnership_id"])))]
 
 
 def _after_today(ctx: Ctx, value: str) -> str:
-    if date.fromisoformat(value) <= ctx.now().date():
+    if date.fromisoformat(value) <= ctx.today():
         raise InvalidInput("invalid.window_past", field="deadline")
+    return value
+
+
+def _not_past(ctx: Ctx, value: str) -> str:
+    """A first report may be due today, the person's today."""
+    if date.fromisoformat(value) < ctx.today():
+        raise InvalidInput("invalid.window_past", field="first_due")
     return value
 
 
@@ -62,6 +69,7 @@ def _save_objective(ctx: Ctx) -> list[Reply]:
         int(ctx.context["partnership_id"]),
         title=a["title"],
         deadline=date.fromisoformat(a["deadline"]),
+        today=ctx.today(),
         target=a.get("target") or "",
         indicator=a["indicator"],
         unit=a["unit"],
@@ -106,6 +114,7 @@ def _save_schedule(ctx: Ctx) -> list[Reply]:
         frequency=Frequency(a["frequency"]),
         first_due=date.fromisoformat(a["first_due"]),
         coordinator_id=int(coordinator) if coordinator else None,
+        today=ctx.today(),
     )
     return _back_to_overview(ctx)
 
@@ -283,7 +292,7 @@ def partnership_dialogs() -> list[Dialog]:
                     N_("When is the first report due? A date like 2027-03-31."),
                     Kind.date,
                     label=N_("First report due"),
-                    check=_after_today,
+                    check=_not_past,
                 ),
                 Step(
                     "coordinator",

@@ -3,11 +3,15 @@ and indicators, commitments and reporting schedule, with a button for each part 
 
 from __future__ import annotations
 
-from bot.i18n import N_, Tr
+from bot.actions import command_token
+from bot.dialogs.steps import Ctx
+from bot.i18n import N_
 from bot.messages import Button, Reply
+from bot.report_views import report_lines
 from bot.text import Text
 from core.models.enums import Frequency, PartnershipStatus
 from core.partnerships import PartnershipView
+from core.reporting import figures_of, reports_of
 
 STATUS = {
     PartnershipStatus.draft: N_("draft: waiting for every partner to confirm"),
@@ -23,8 +27,9 @@ FREQUENCIES = {
 }
 
 
-def overview(tr: Tr, view: PartnershipView) -> Reply:
-    p = view.partnership
+def overview(ctx: Ctx, view: PartnershipView) -> Reply:
+    """The partnership as the viewer sees it, with its latest reports and their figures."""
+    tr, p = ctx.tr, view.partnership
     lines = [
         tr(
             N_("**Partnership #{id}: {title}** — {status}"),
@@ -81,21 +86,39 @@ def overview(tr: Tr, view: PartnershipView) -> Reply:
                 date=tr.date(view.schedule.next_due),
             )
         )
-    pid = p.id
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    for report in reports_of(ctx.session, p.id or 0):
+        lines += report_lines(tr, report, figures_of(ctx.session, report))
+    return Reply(Text.join(lines), _buttons(ctx, view))
+
+
+def _buttons(ctx: Ctx, view: PartnershipView) -> tuple[tuple[Button, ...], ...]:
+    """What the viewer can do: partners their part, coordinators the shared parts; a
+    coordinator takes a partnership nobody follows."""
+    tr, p = ctx.tr, view.partnership
+    pid = p.id or 0
+    partner = ctx.actor is not None and view.member_of(ctx.actor) is not None
+    coordinator = ctx.actor is not None and ctx.actor.is_coordinator
+    rows: list[tuple[Button, ...]] = []
     if p.status in (PartnershipStatus.draft, PartnershipStatus.active):
-        buttons = (
-            (
-                Button(tr.s(N_("Our responsibilities")), f"c:pship_resp:{pid}"),
-                Button(tr.s(N_("Add an objective")), f"c:pship_obj:{pid}"),
-            ),
-            (
-                Button(tr.s(N_("Add a commitment")), f"c:pship_commit:{pid}"),
-                Button(tr.s(N_("Reporting schedule")), f"c:pship_sched:{pid}"),
-            ),
+        shared = (
+            Button(tr.s(N_("Add an objective")), command_token("pship_obj", pid)),
+            Button(tr.s(N_("Reporting schedule")), command_token("pship_sched", pid)),
         )
-    if p.status == PartnershipStatus.draft:
-        buttons += ((Button(tr.s(N_("✔ Confirm our participation")), f"c:pship_confirm:{pid}"),),)
-    if p.status == PartnershipStatus.active:
-        buttons += ((Button(tr.s(N_("Report progress")), f"c:report:{pid}"),),)
-    return Reply(Text.join(lines), buttons)
+        if partner:
+            rows.append(
+                (
+                    Button(tr.s(N_("Our responsibilities")), command_token("pship_resp", pid)),
+                    Button(tr.s(N_("Add a commitment")), command_token("pship_commit", pid)),
+                )
+            )
+        rows.append(shared)
+    if partner and p.status == PartnershipStatus.draft:
+        confirm = Button(
+            tr.s(N_("✔ Confirm our participation")), command_token("pship_confirm", pid)
+        )
+        rows.append((confirm,))
+    if partner and p.status == PartnershipStatus.active:
+        rows.append((Button(tr.s(N_("Report progress")), command_token("report", pid)),))
+    if coordinator and p.coordinator_id is None:
+        rows.append((Button(tr.s(N_("Follow it as its coordinator")), command_token("take", pid)),))
+    return tuple(rows)

@@ -7,6 +7,7 @@ from typing import Any
 
 from babel.core import get_global
 
+from bot.dialogs.contacts import REACH_STEPS, reach_answers, reach_changes
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Tr
 from bot.messages import Reply
@@ -18,6 +19,7 @@ from core.people import (
     check_timezone,
     create_organisation,
     find_organisation_by_name,
+    make_admin,
     platforms_of,
     register_stakeholder,
     search_organisations,
@@ -205,6 +207,7 @@ def onboarding_steps() -> tuple[Step, ...]:
             columns=1,
         ),
         TIMEZONE,
+        *REACH_STEPS,
     )
 
 
@@ -234,6 +237,8 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
         timezone=a.get("timezone") or "UTC",
     )
     assert person.id is not None
+    for key, value in reach_changes(a).items():
+        setattr(person, key, value)
     ctx.identity.stakeholder_id = person.id
     required = getattr(ctx.settings, "require_verification", False)
     member = True
@@ -299,19 +304,7 @@ def _is_configured_admin(ctx: Ctx) -> bool:
 
 
 def register_admin(ctx: Ctx, person_id: int) -> None:
-    from core.models import StakeholderRole
-
-    for role in (Role.admin, Role.coordinator):
-        if ctx.session.get(StakeholderRole, (person_id, role)) is None:
-            ctx.session.add(StakeholderRole(stakeholder_id=person_id, role=role))
-    audit.record(
-        ctx.session,
-        person_id,
-        "role.bootstrap",
-        "stakeholder",
-        person_id,
-        {"roles": ["admin", "coordinator"]},
-    )
+    make_admin(ctx.session, person_id)
 
 
 def _platform_choices(ctx: Ctx) -> list[Choice]:
@@ -334,12 +327,7 @@ def _profile_steps() -> tuple[Step, ...]:
             when=lambda ctx: len(_platform_choices(ctx)) > 1,
             optional=True,
         ),
-        Step(
-            "share_contact",
-            N_("When you and a partner both accept a match, may I share your handle with them?"),
-            Kind.yes_no,
-            label=N_("Share my handle after a match"),
-        ),
+        *REACH_STEPS,
     )
 
 
@@ -350,7 +338,7 @@ def profile_answers(ctx: Ctx) -> dict[str, Any]:
         "name": person.name,
         "language": person.language,
         "timezone": person.timezone,
-        "share_contact": person.share_contact,
+        **reach_answers(person),
         "preferred_platform": str(person.preferred_platform) if person.preferred_platform else None,
     }
 
@@ -358,12 +346,13 @@ def profile_answers(ctx: Ctx) -> dict[str, Any]:
 def _save_profile(ctx: Ctx) -> list[Reply]:
     person = ctx.person
     assert person is not None and person.id is not None
-    a = {**ctx.answers, "timezone": ctx.answers.get("timezone") or "UTC"}
-    changes = {
-        k: a[k]
-        for k in ("name", "language", "timezone", "share_contact", "preferred_platform")
-        if getattr(person, k) != a[k]
+    a = {
+        **ctx.answers,
+        "timezone": ctx.answers.get("timezone") or "UTC",
+        **reach_changes(ctx.answers),
     }
+    fields = ("name", "language", "timezone", "preferred_platform", *reach_changes({}))
+    changes = {k: a[k] for k in fields if getattr(person, k) != a[k]}
     for key, value in changes.items():
         setattr(person, key, value)
     audit.record(ctx.session, person.id, "stakeholder.edit", "stakeholder", person.id, changes)

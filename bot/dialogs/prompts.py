@@ -42,7 +42,10 @@ def step_reply(ctx: Ctx, conv: Conversation, step: Step, *, edit: bool = False) 
             for i, c in enumerate(step.choices(ctx))
         ]
         rows += [tuple(buttons[i : i + step.columns]) for i in range(0, len(buttons), step.columns)]
-        if step.kind is Kind.multi:
+        if step.kind is Kind.multi and step.quick and not conv.context.get("several"):
+            # One tap answers with that one; several are picked after this button.
+            rows.append((Button(ctx.tr.s(N_("Several of them…")), token(conv, "several")),))
+        elif step.kind is Kind.multi:
             rows.append((Button(ctx.tr.s(N_("Done ✔")), token(conv, "done")),))
     if step.suggest is not None:
         rows += [

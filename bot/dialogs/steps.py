@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,7 @@ from bot.messages import FormField as FormField  # declared with the message mod
 from core.clock import utcnow
 from core.models import ChannelIdentity, Stakeholder
 from core.people import Actor
+from core.quiet_hours import zone
 from core.vocabularies import Vocabularies
 
 
@@ -51,6 +52,11 @@ class Ctx:
     def now(self) -> datetime:
         return self.clock()
 
+    def today(self) -> date:
+        """The date where the person is: a date they type ("today") means theirs."""
+        timezone = self.person.timezone if self.person is not None else "UTC"
+        return self.now().astimezone(zone(timezone)).date()
+
     def answer(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)
 
@@ -68,7 +74,9 @@ class Step:
     optional: bool = False
     when: Callable[[Ctx], bool] | None = None
     in_flow: bool = True  # False: only reached through "Change a field"
-    in_form: bool = True  # False: not a field of the one-screen form (a follow-up question)
+    # On the one-screen form: by default when in the flow; False for a follow-up question,
+    # True for a question the chat asks only from the summary.
+    in_form: bool | None = None
     raw_label: bool = False  # the label is data people typed (an indicator), not a msgid
     resets: tuple[str, ...] = ()  # answers that no longer hold once this one changes
     min_len: int = 1
@@ -84,6 +92,13 @@ class Step:
     # A form asks everything at once, with pickers: its hint is the prompt's question alone
     # ("Which thematic areas?"), or this, where the chat's instructions matter on a form too.
     form_hint: str = ""
+    # A multiple choice where one tap answers with that one choice, and "Several of them…"
+    # turns the buttons into check marks with Done: the common case costs one answer.
+    quick: bool = False
+
+    @property
+    def on_form(self) -> bool:
+        return self.in_flow if self.in_form is None else self.in_form
 
     def applies(self, ctx: Ctx) -> bool:
         return self.when is None or self.when(ctx)

@@ -1,7 +1,7 @@
 """Every table of the domain. Importing this package registers them all on
 SQLModel.metadata, which the migrations compare against."""
 
-from core.models.conversation import Conversation
+from core.models.conversation import Conversation, SetAsideDialog
 from core.models.listing import Listing, ListingArea
 from core.models.match import Match
 from core.models.organisation import ContactPoint, Organisation
@@ -37,6 +37,7 @@ __all__ = [
     "PartnershipMember",
     "ProgressReport",
     "ReportingSchedule",
+    "SetAsideDialog",
     "Stakeholder",
     "StakeholderRole",
     "UsageEvent",

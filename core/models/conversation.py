@@ -28,3 +28,19 @@ class Conversation(SQLModel, table=True):
     context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SetAsideDialog(SQLModel, table=True):
+    """A dialog left unfinished for another one: started again, it offers to continue
+    where it stopped. One per account: a newer one replaces it."""
+
+    __tablename__ = "set_aside_dialog"
+
+    id: int | None = Field(default=None, primary_key=True)
+    identity_id: int = Field(foreign_key="channel_identity.id", unique=True, ondelete="CASCADE")
+    dialog: str = Field(max_length=48)
+    step: str | None = Field(default=None, max_length=48)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    history: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    set_aside_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

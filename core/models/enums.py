@@ -121,3 +121,4 @@ class NotificationStatus(StrEnum):
     pending = "pending"
     sent = "sent"
     failed = "failed"  # permanent: the recipient cannot be reached
+    dropped = "dropped"  # no longer true when its time came (its period was reported)

@@ -20,8 +20,11 @@ class Stakeholder(SQLModel, table=True):
     )
     language: str = Field(default="en", max_length=8)
     timezone: str = Field(default="UTC", max_length=64)
-    # Handles are shared with a match partner only with this consent.
+    # Shared with a match partner only once both sides accept, and only what the person
+    # agreed to: their handles (share_contact), an e-mail, a phone.
     share_contact: bool = Field(default=False)
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=40)
     preferred_platform: Platform | None = Field(default=None, sa_type=EnumText(Platform, 16))
     verified: bool = Field(default=False)
     # Where verification is required, joining an existing organisation waits for a

@@ -4,10 +4,12 @@ API answered by a local server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import httpx
@@ -15,8 +17,30 @@ from slack_sdk.signature import SignatureVerifier
 
 from tests.adapters.fake_slack_api import FakeSlackApi
 
+if TYPE_CHECKING:
+    from bot.chatbot import ChatBot
+
 SECRET = "slack-signing-secret-for-tests"
 PATH = "/slack/events"
+
+
+@contextlib.asynccontextmanager
+async def slack_workspace(chatbot: ChatBot) -> AsyncIterator[SlackClient]:
+    """The app behind our web endpoint, with its Web API on a local server, and Slack's side
+    of the conversation."""
+    from starlette.applications import Starlette
+
+    from adapters.slack.app import SlackConfig, build_app
+    from adapters.slack.http import slack_route
+
+    with FakeSlackApi() as api:
+        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=api.url)
+        web = Starlette(routes=[slack_route(PATH, build_app(config, chatbot))])
+        transport = httpx.ASGITransport(app=web)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            client = SlackClient(http, api)
+            client.chatbot = chatbot
+            yield client
 
 
 class SlackClient:
@@ -24,6 +48,7 @@ class SlackClient:
 
     def __init__(self, http: httpx.AsyncClient, api: FakeSlackApi, team: str = "T1") -> None:
         self.http, self.api, self.team = http, api, team
+        self.chatbot: ChatBot | None = None
         self._events = itertools.count(1)
 
     async def post(

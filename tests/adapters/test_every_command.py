@@ -8,14 +8,10 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 from telegram import Update
 
 from adapters.console.chat import ConsoleChat
-from adapters.slack.app import SlackConfig, build_app
-from adapters.slack.http import slack_route
 from adapters.telegram.adapter import TelegramConfig, build_application
 from bot.chatbot import ChatBot
 from bot.commands import COMMANDS, Registry
@@ -23,8 +19,7 @@ from bot.messages import Reply
 from bot.text import Text
 from core.models import ChannelIdentity
 from core.models.enums import Role
-from tests.adapters.fake_slack_api import FakeSlackApi
-from tests.adapters.slack_harness import PATH, SECRET, SlackClient, settle
+from tests.adapters.slack_harness import settle, slack_workspace
 from tests.adapters.telegram_offline import OfflineRequest, Updates
 from tests.factories import person
 
@@ -93,16 +88,12 @@ async def test_on_telegram(sqlite_db, vocab, admin, name, args) -> None:
 async def test_on_slack(sqlite_db, vocab, admin, name, args) -> None:
     seen: list[str] = []
     chatbot = ChatBot(sqlite_db, vocab, commands=spy_registry(seen))
-    with FakeSlackApi() as api:
-        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=api.url)
-        web = Starlette(routes=[slack_route(PATH, build_app(config, chatbot))])
-        transport = httpx.ASGITransport(app=web)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
-            slack = SlackClient(http, api)
-            await slack.command("U42", f"{name} {args}", trigger=False)
-            await settle(api)
+    async with slack_workspace(chatbot) as slack:
+        await slack.command("U42", f"{name} {args}", trigger=False)
+        await settle(slack.api)
+        texts = slack.api.texts()
     assert seen == [expected(name, args)]
-    assert f"handled {expected(name, args)}" in api.texts().replace("\u200b", "")  # shown as typed
+    assert f"handled {expected(name, args)}" in texts.replace("\u200b", "")  # shown as typed
 
 
 @pytest.mark.parametrize(("name", "args"), TYPED)

@@ -6,15 +6,11 @@ from __future__ import annotations
 import os
 import time
 
-import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select as sql_select
-from starlette.applications import Starlette
 
-from adapters.slack.app import SlackConfig, build_app
 from adapters.slack.channel import SlackChannel
-from adapters.slack.http import slack_route
 from bot.chatbot import ChatBot
 from bot.messages import FormInput, Inbound, Sender
 from bot.outbox import Dispatcher
@@ -22,30 +18,20 @@ from core.models import ChannelIdentity, Listing, Match, Stakeholder
 from core.models.enums import MatchStatus, Platform
 from tests.adapters.fake_slack_api import FakeSlackApi
 from tests.adapters.slack_harness import (
-    PATH,
-    SECRET,
     SlackClient,
     checks,
     date,
     select,
     settle,
+    slack_workspace,
     typed,
 )
 
 
 @pytest.fixture
 async def slack(sqlite_db, vocab):
-    with FakeSlackApi() as api:
-        chatbot = ChatBot(sqlite_db, vocab)
-        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=api.url)
-        bolt = build_app(config, chatbot)
-        web = Starlette(routes=[slack_route(PATH, bolt)])
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=web), base_url="http://127.0.0.1"
-        ) as http:
-            client = SlackClient(http, api)
-            client.chatbot = chatbot
-            yield client
+    async with slack_workspace(ChatBot(sqlite_db, vocab)) as client:
+        yield client
 
 
 async def onboard(slack: SlackClient, user: str, organisation: str, role: str) -> None:
@@ -57,7 +43,8 @@ async def onboard(slack: SlackClient, user: str, organisation: str, role: str) -
     await slack.tap(user, "Government")
     await slack.say(user, "Norway")
     await slack.tap(user, role)
-    await slack.tap(user, "Skip")
+    await slack.tap(user, "Skip")  # the time zone
+    await slack.tap(user, "Skip")  # how partners may reach them: nothing shared
     await slack.tap(user, "Save")
     assert "you are registered" in slack.api.texts()
 
@@ -70,6 +57,7 @@ async def test_a_direct_message_dialog(slack) -> None:
     buttons = [e for b in posted["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons][:2] == ["Financial", "Equipment"]
     await slack.tap("U1", "Equipment")
+    await slack.tap("U1", "Several of them")
     await slack.tap("U1", "Victim assistance")
     [edited] = slack.api.named("chat.update")  # the check mark edits the message
     assert "✔ Victim assistance" in str(edited["blocks"])
@@ -314,7 +302,8 @@ def _onboard_directly(chatbot: ChatBot, sender: Sender) -> None:
         "National authority",
         "KH",
         "I register needs",
-        "Skip",
+        "Skip",  # the time zone
+        "Skip",  # how partners may reach them
         "Save",
     ):
         buttons = [b for r in replies for b in r.all_buttons if answer in b.label]

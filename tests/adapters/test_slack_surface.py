@@ -10,20 +10,16 @@ import subprocess
 import sys
 import time
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 
-from adapters.slack.app import SlackConfig, build_app
-from adapters.slack.http import slack_route
 from adapters.slack.render import SECTION_LIMIT, escape, messages, sections
 from bot.chatbot import ChatBot
 from bot.commands import COMMANDS
 from bot.messages import Reply
 from bot.text import Text, markup
 from tests.adapters.fake_slack_api import FakeSlackApi
-from tests.adapters.slack_harness import PATH, SECRET, SlackClient, settle, typed
 from tests.adapters.slack_harness import select as chosen
+from tests.adapters.slack_harness import settle, slack_workspace, typed
 from tests.adapters.test_slack import onboard
 
 NAMES = "|".join(sorted((c.name for c in COMMANDS), key=len, reverse=True))
@@ -32,13 +28,8 @@ BARE_COMMAND = re.compile(rf"(?<!/partners )(?<![\w/])/({NAMES})\b")
 
 @pytest.fixture
 async def slack(sqlite_db, vocab):
-    with FakeSlackApi() as api:
-        chatbot = ChatBot(sqlite_db, vocab)
-        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=api.url)
-        web = Starlette(routes=[slack_route(PATH, build_app(config, chatbot))])
-        transport = httpx.ASGITransport(app=web)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
-            yield SlackClient(http, api)
+    async with slack_workspace(ChatBot(sqlite_db, vocab)) as client:
+        yield client
 
 
 def shown(api: FakeSlackApi) -> str:
@@ -65,6 +56,7 @@ async def test_a_french_speaker_gets_a_french_form_worded_for_a_form(slack) -> N
     await slack.say("U1", "Norvège")
     await slack.tap("U1", "J’offre")
     await slack.tap("U1", "UTC")
+    await slack.tap("U1", "Passer")  # how partners may reach them: nothing shared
     await slack.tap("U1", "Enregistrer")
     await slack.slash("U1", "offer")
     [opened] = slack.api.named("views.open")

@@ -93,7 +93,8 @@ async def onboard(phone: Phone, organisation: str = "Nordic Fund", role: str = "
     await phone.tap("Government")
     await phone.say("Norway")
     await phone.tap(role)
-    await phone.tap("Skip")
+    await phone.tap("Skip")  # the time zone
+    await phone.tap("Skip")  # how partners may reach them: nothing shared
     await phone.tap("Save")
 
 
@@ -107,6 +108,7 @@ async def test_a_whole_offer_dialog_with_buttons(app, offline, updates, sqlite_d
     assert question.labels[:3] == ["Financial", "Equipment", "Material"]
     assert [len(row) for row in question.buttons][:3] == [2, 2, 2]
     await kim.tap("Equipment")
+    await kim.tap("Several of them")
     await kim.tap("Victim assistance")
     # Multi-select shows its check mark by editing the message, not by sending a new one.
     [edited] = offline.sent(7)
@@ -161,7 +163,8 @@ async def test_hostile_names_are_escaped(app, offline, updates) -> None:
     await eve.tap("NGO")
     await eve.tap("Skip")
     await eve.tap("I offer")
-    await eve.tap("Skip")
+    await eve.tap("Skip")  # the time zone
+    await eve.tap("Skip")  # how partners may reach them
     summary = eve.texts
     assert "&lt;i&gt;Eve&lt;/i&gt; &amp; &lt;a href='x'&gt;co&lt;/a&gt;" in summary
     assert "Org &lt;script&gt;" in summary and "<script>" not in summary
@@ -392,9 +395,7 @@ async def test_coordinators_see_their_commands_in_their_own_chat_menu(
     await onboard(kim)
 
     def scoped() -> list:
-        return [
-            c for c in offline.calls if c.method == "setMyCommands" and c.params.get("scope")
-        ]
+        return [c for c in offline.calls if c.method == "setMyCommands" and c.params.get("scope")]
 
     await kim.say("/help")
     assert scoped() == []  # everyone's menu: nothing set for this chat
@@ -413,3 +414,38 @@ async def test_coordinators_see_their_commands_in_their_own_chat_menu(
 
 def _json(value):  # type: ignore[no-untyped-def]
     return json.loads(value) if isinstance(value, str) else value
+
+
+async def test_a_need_takes_at_most_eight_answers_save_included(app, offline, updates) -> None:
+    ana = Phone(app, offline, updates, updates.user(8, "Ana"))
+    await onboard(ana, organisation="Mekong Authority", role="I register needs")
+    await ana.say("/need")
+    answers = 0
+    for step in (
+        ana.tap("Equipment"),
+        ana.tap("Victim assistance"),  # one area is one tap
+        ana.say("Prosthetic kits for Battambang"),
+        ana.tap("In "),  # the home country
+        ana.say("40 kits"),
+        ana.tap("Skip"),  # no end date
+        ana.tap("High"),
+        ana.tap("Save"),
+    ):
+        await step
+        answers += 1
+    assert "Saved: your need" in ana.texts
+    assert answers <= 8
+
+
+async def test_several_areas_are_ticked_after_one_more_tap(app, offline, updates) -> None:
+    ana = Phone(app, offline, updates, updates.user(9, "Ana"))
+    await onboard(ana, organisation="Mekong Authority", role="I register needs")
+    await ana.say("/need")
+    await ana.tap("Equipment")
+    await ana.tap("Several of them")
+    await ana.tap("Victim assistance")
+    await ana.tap("Explosive ordnance risk education")
+    [edited] = offline.sent(9)
+    assert {"✔ Victim assistance", "✔ Explosive ordnance risk education"} <= set(edited.labels)
+    await ana.tap("Done")
+    assert "A short title" in ana.texts

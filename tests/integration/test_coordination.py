@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import SQLModel, select
 
 from bot.chatbot import ChatBot
-from core.export import export, to_csv, to_json
+from core.export import TABLES, export, to_csv, to_json
 from core.listings import create_listing
 from core.matchmaking import decide, propose_matches
 from core.models import (
@@ -110,10 +110,10 @@ def test_gaps_as_a_chart_and_a_text(bot, db, vocab) -> None:
     text = str(reply.text)
     assert "Gaps — amounts in USD" in text
     assert (
-        "Victim assistance: 1 needs (0 with nothing accepted yet), $40,000.00 still needed" in text
+        "Victim assistance: 1 need (0 with nothing accepted yet) · $40,000.00 still needed" in text
     )
     assert "$60,000.00 committed" in text
-    assert "Explosive ordnance risk education: 1 needs (1 with nothing accepted yet)" in text
+    assert "Explosive ordnance risk education: 1 need (1 with nothing accepted yet)" in text
     assert reply.attachment is not None and reply.attachment.is_image
     assert png_size(reply.attachment.path) == (1000, 600)
 
@@ -145,8 +145,9 @@ def test_stats_count_what_was_used(bot, db, vocab) -> None:
     [reply] = root.replies
     text = str(reply.text)
     assert "Figures for the last 30 days" in text
-    assert "open 3" in text and "Matches: accepted 1" in text
-    assert "Active users: 2" in text and "command: start 2" in text and "dialog: " in text
+    assert "open (3)" in text and "Matches: accepted by both (1)" in text
+    assert "Active users: 2" in text and "Commands: About you (2)" in text
+    assert "Forms saved: " in text
     assert png_size(reply.attachment.path) == (1000, 600)
 
 
@@ -188,18 +189,12 @@ def test_the_export_command_sends_a_file(bot, db, vocab) -> None:
     root.tap("CSV files")
     [reply] = root.replies
     with zipfile.ZipFile(reply.attachment.path) as archive:
-        assert sorted(archive.namelist()) == [
-            "matches.csv",
-            "needs.csv",
-            "offers.csv",
-            "partnerships.csv",
-            "reports.csv",
-        ]
+        assert sorted(archive.namelist()) == sorted(f"{table}.csv" for table in TABLES)
         assert "Risk education" in archive.read("needs.csv").decode()
     root.command("export")
     root.tap("One JSON file")
     assert (
-        json.loads(root.replies[0].attachment.path.read_text())["format"] == "partnerbot-export/1"
+        json.loads(root.replies[0].attachment.path.read_text())["format"] == "partnerbot-export/2"
     )
 
 
@@ -327,7 +322,12 @@ def test_history_shows_who_changed_a_listing(bot, db) -> None:
     ana.tap("Save")
     ana.command("history", "listing 1")
     assert "History of listing #1" in ana.text
-    assert "Ana Tester · need.create" in ana.text and "Ana Tester · need.edit" in ana.text
+    assert "Ana Tester · registered it" in ana.text and "Ana Tester · made a change" in ana.text
+    assert "need.create" not in ana.text  # words, not codes
+    ana.command("language")
+    ana.tap("Français")
+    ana.command("history", "listing 1")
+    assert "Historique de l’annonce nº 1" in ana.text and "Ana Tester · l’a enregistrée" in ana.text
     eve = Person(bot, "eve")
     onboard(eve, organisation="Elsewhere", kind="NGO or civil society", country="France")
     eve.command("history", "listing 1")

@@ -47,6 +47,8 @@ def test_onboarding_registers_the_person_and_their_organisation(bot, db) -> None
     ana.tap("I register needs")
     assert "Asia/Phnom Penh" in ana.labels
     ana.tap("Asia/Phnom Penh")
+    assert "Nothing is shared before that" in ana.text  # what is shared, and when
+    ana.tap("Skip")
     assert "• Based in: Cambodia" in ana.text and "• Time zone: Asia/Phnom_Penh" in ana.text
     ana.tap("Save")
     assert "you are registered" in ana.text
@@ -72,7 +74,8 @@ def test_onboarding_finds_an_existing_organisation(bot, db) -> None:
     bo.tap("Mekong Mine Action Centre")
     assert "What will you mostly do here?" in bo.question  # kind and country are known
     bo.tap("I register needs")
-    bo.tap("Skip")
+    bo.tap("Skip")  # the time zone
+    bo.tap("Skip")  # how partners may reach them
     bo.tap("Save")
     with db.read() as s:
         people = s.exec(select(Stakeholder)).all()
@@ -121,13 +124,11 @@ def test_a_need_takes_eight_questions_for_a_field_contact(bot, db) -> None:
     for action in (
         lambda: ana.tap("Equipment"),
         lambda: ana.tap("Victim assistance"),
-        lambda: ana.tap("Done"),
         lambda: ana.say("Prosthetic kits"),
         lambda: ana.tap("In Cambodia"),
         lambda: ana.say("40 kits"),
         lambda: ana.say("2030-06-30"),
         lambda: ana.tap("High"),
-        lambda: ana.say("For the rehabilitation centre"),
     ):
         action()
         questions.append(ana.question)
@@ -161,6 +162,7 @@ def test_an_offer_for_a_region_with_an_amount(bot, db) -> None:
     )
     kim.command("offer")
     kim.tap("Financial")
+    kim.tap("Several of them")
     kim.tap("Survey and clearance")
     kim.tap("risk education")
     kim.tap("Done")
@@ -197,7 +199,6 @@ def test_text_validation_keeps_the_dialog_going(bot, bad, complaint, good) -> No
     ana.command("need")
     ana.tap("Equipment")
     ana.tap("Victim assistance")
-    ana.tap("Done")
     ana.say(bad)
     assert complaint in ana.text and ana.question.startswith("A short title")
     ana.say(good)
@@ -217,6 +218,7 @@ def test_every_kind_of_bad_answer_is_explained_and_asked_again(bot, db) -> None:
     kim.say("money please")
     assert "did not recognise that choice" in kim.text
     kim.say("1")  # the number of a choice works as well as a tap
+    kim.tap("Several of them")
     kim.tap("Done")
     assert "pick at least one" in kim.text
     kim.say("2, 3")
@@ -260,14 +262,12 @@ def test_back_skip_and_change_a_field(bot, db) -> None:
     assert ana.question == "What kind of assistance is needed?"
     ana.tap("Equipment")
     ana.tap("Victim assistance")
-    ana.tap("Done")
     ana.say("Kits")
     ana.tap("In Cambodia")
     ana.tap("Skip")  # no amount
     ana.tap("Skip")  # no deadline
-    ana.tap("Medium")
-    ana.tap("Skip")
-    assert "• Amount: —" in ana.text
+    ana.tap("Medium")  # and the details are offered on the summary, not asked
+    assert "• Amount: —" in ana.text and "Details" not in ana.text
     ana.tap("Change a field")
     assert "Visible to" in ana.labels  # fields not asked in the flow can still be changed
     ana.tap("Where")
@@ -324,8 +324,6 @@ def test_two_peoples_dialogs_never_mix(bot, db) -> None:
     bo.tap("Financial")
     ana.tap("Victim assistance")
     bo.tap("Advocacy")
-    ana.tap("Done")
-    bo.tap("Done")
     ana.say("Ana's kits")
     bo.say("Bo's money")
     assert ana.question == "Where is it needed?"
@@ -343,7 +341,6 @@ def test_a_restart_in_the_middle_of_a_dialog_loses_nothing(db, vocab) -> None:
     ana.command("need")
     ana.tap("Equipment")
     ana.tap("Victim assistance")
-    ana.tap("Done")
     # As after a restart: a new engine, a new pool and a new bot on the same database.
     reopened = db.reopen()
     restarted = Person(ChatBot(reopened, vocab), "ana")
@@ -353,7 +350,6 @@ def test_a_restart_in_the_middle_of_a_dialog_loses_nothing(db, vocab) -> None:
     restarted.tap("Skip")
     restarted.tap("Skip")
     restarted.tap("Low")
-    restarted.tap("Skip")
     restarted.tap("Save")
     assert [lst.title for lst in listings(db)] == ["Kits after a restart"]
     reopened.dispose()
@@ -367,7 +363,7 @@ def test_buttons_from_an_earlier_question_or_a_finished_dialog_are_answered_poli
     ana.tap("Equipment")
     ana.press(old)
     assert "earlier question" in ana.text
-    assert ana.question.startswith("Which thematic areas?")  # and the question is repeated
+    assert ana.question.startswith("Which thematic area?")  # and the question is repeated
     ana.command("cancel")
     ana.press(old)
     assert "conversation that is over" in ana.text
@@ -463,7 +459,8 @@ def test_commands_before_onboarding_lead_to_it_and_then_to_the_dialog(bot) -> No
     ana.tap("Government")
     ana.say("Norway")
     ana.tap("I offer assistance")
-    ana.tap("Skip")
+    ana.tap("Skip")  # the time zone
+    ana.tap("Skip")  # how partners may reach them
     ana.tap("Save")
     assert ana.question == "What kind of assistance can you offer?"
 
@@ -500,7 +497,7 @@ def test_an_unexpected_failure_is_polite_and_keeps_earlier_answers(bot, monkeypa
     assert "Something went wrong on our side" in ana.text
     monkeypatch.undo()
     ana.command("start")
-    assert ana.question.startswith("Which thematic areas?")  # the answer before is kept
+    assert ana.question.startswith("Which thematic area?")  # the answer before is kept
 
 
 def test_usage_is_recorded_without_message_text(bot, db) -> None:
@@ -535,18 +532,17 @@ def test_dialogs_speak_the_chosen_language(bot, db, language, welcome, question,
     ana.say("KH")
     ana.tap(ana.labels[0])  # the first role: field contact
     ana.tap(ana.labels[-2])  # skip the time zone
+    ana.tap(ana.labels[-2])  # skip: nothing shared with partners
     ana.tap(ana.labels[0])  # save
     ana.command("need")
     assert question in ana.question
     ana.tap(ana.labels[1])  # equipment
-    ana.tap(ana.labels[1])  # victim assistance
-    ana.tap(ana.labels[6])  # done
+    ana.tap(ana.labels[1])  # victim assistance: one tap
     ana.say("Kits")
     ana.tap(ana.labels[0])  # home country
     ana.say("40 kits")
     ana.say("2030-06-30")
     ana.tap(ana.labels[0])  # high
-    ana.say("Some details")
     ana.tap(ana.labels[0])  # save
     assert done in ana.text
     assert len(listings(db)) == 1
@@ -556,12 +552,16 @@ def test_profile_and_language_changes(bot, db) -> None:
     ana = Person(bot, "ana")
     onboard(ana)
     ana.command("profile")
-    assert "• Share my handle after a match: No" in ana.text
+    assert "• Partners may reach me by: —" in ana.text
     ana.tap("Change a field")
-    ana.tap("Share my handle")
-    ana.say("maybe")
-    assert "answer yes or no" in ana.text
-    ana.tap("Yes")
+    ana.tap("Partners may reach me by")
+    ana.tap("My chat handle")
+    ana.tap("An e-mail address")
+    ana.tap("Done")
+    ana.say("not an address")
+    assert "does not look like an e-mail address" in ana.text
+    ana.say("ana@mekong.example.org")
+    assert "• E-mail for partners: ana@mekong.example.org" in ana.text
     ana.tap("Change a field")
     ana.tap("Time zone")
     ana.say("Mars/Olympus")
@@ -577,3 +577,4 @@ def test_profile_and_language_changes(bot, db) -> None:
     with db.read() as s:
         person = s.exec(select(Stakeholder)).one()
     assert (person.share_contact, person.timezone, person.language) == (True, "Asia/Bangkok", "es")
+    assert (person.contact_email, person.contact_phone) == ("ana@mekong.example.org", None)

@@ -144,7 +144,8 @@ def test_changing_the_organisation_at_the_summary_forgets_the_old_pick(db, vocab
     bo.say("halo")
     bo.tap("Halo Foundation")
     bo.tap("I register needs")
-    bo.tap("Skip")
+    bo.tap("Skip")  # the time zone
+    bo.tap("Skip")  # how partners may reach them
     bo.tap("Change a field")
     bo.tap("Organisation")
     bo.say("Mines Advisory")

@@ -15,6 +15,7 @@ from core.listings import create_listing
 from core.matchmaking import decide, propose_matches
 from core.models import Listing, Notification, Partnership, ProgressReport
 from core.models.enums import ListingStatus, PartnershipStatus, ReportStatus, Role
+from core.quiet_hours import QuietHours
 from core.reminders import Policy, sweep
 from tests.chat import Person, onboard
 from tests.factories import active_partnership, need, offer, person
@@ -245,7 +246,7 @@ def test_time_zones_and_quiet_hours(db, vocab) -> None:
         )
     # 20:30 UTC on the 30th: already the 31st, 03:30, in Phnom Penh (UTC+7).
     late_evening = datetime(2027, 3, 30, 20, 30, tzinfo=UTC)
-    run_sweep(db, late_evening)
+    run_sweep(db, late_evening, Policy(quiet=QuietHours()))
     stages = {r.payload["stage"]: r for r in notices(db, "report_reminder")}
     assert set(stages) == {"due", "before1"}
     phnom_penh, london = stages["due"], stages["before1"]

@@ -85,13 +85,11 @@ def polite(person: Person) -> None:
 NEED_ANSWERS = [
     ("tap", "Equipment"),
     ("tap", "Victim assistance"),
-    ("tap", "Done"),
     ("say", "Prosthetic kits"),
     ("tap", "In Cambodia"),
     ("say", "40 kits"),
     ("say", "2031-06-30"),
     ("tap", "High"),
-    ("say", "Details"),
 ]
 
 

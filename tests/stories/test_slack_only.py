@@ -6,28 +6,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
-from starlette.applications import Starlette
 
-from adapters.slack.app import SlackConfig, build_app
 from adapters.slack.channel import SlackChannel
-from adapters.slack.http import slack_route
 from bot.chatbot import ChatBot
 from bot.outbox import Dispatcher
 from core.clock import utcnow
 from core.models import Partnership, ProgressReport
 from core.models.enums import PartnershipStatus, ReportStatus
-from tests.adapters.fake_slack_api import FakeSlackApi
 from tests.adapters.slack_harness import (
-    PATH,
-    SECRET,
     SlackClient,
     checks,
     date,
     settle,
+    slack_workspace,
     typed,
 )
 from tests.adapters.slack_harness import (
@@ -45,16 +39,8 @@ class Settings:
 
 @pytest.fixture
 async def slack(sqlite_db, vocab):
-    with FakeSlackApi() as api:
-        chatbot = ChatBot(sqlite_db, vocab, Settings())
-        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=api.url)
-        web = Starlette(routes=[slack_route(PATH, build_app(config, chatbot))])
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=web), base_url="http://127.0.0.1"
-        ) as http:
-            client = SlackClient(http, api)
-            client.chatbot = chatbot
-            yield client
+    async with slack_workspace(ChatBot(sqlite_db, vocab, Settings())) as client:
+        yield client
 
 
 async def introduce(
@@ -68,6 +54,7 @@ async def introduce(
     await slack.say(user, country)
     await slack.tap(user, role)
     await slack.tap(user, "UTC")
+    await slack.tap(user, "Skip")  # how partners may reach them: nothing shared
     await slack.tap(user, "Save")
     assert "you are registered" in slack.api.texts()
 
