@@ -9,13 +9,18 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from bot.chatbot import ChatBot
+from bot.cli import UsageError
 from bot.leader import Leadership
 from bot.migrate import upgrade
 from bot.ops import ops_routes
@@ -27,7 +32,15 @@ from core.people import bootstrap_admins
 from core.storage import Database
 from core.vocabularies import Vocabularies, default_vocabularies, load_vocabularies
 
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
 log = logging.getLogger(__name__)
+
+
+class StartupError(UsageError):
+    """Partnerbot cannot start, for a reason an operator can fix: like every UsageError, one
+    line on stderr, never a secret, and exit code 2, not a traceback."""
 
 
 @dataclass
@@ -42,17 +55,33 @@ class App:
 
 def build_app(settings: Settings, *, migrate: bool = True) -> App:
     quiet_hours.configure(settings.quiet)  # every notice, from a sweep or an event, keeps them
-    db = Database.from_url(settings.database_url)
-    if migrate:
-        upgrade(db.engine)
-        with db.write() as session:  # admins named since they signed up are admins now
-            bootstrap_admins(session, settings.admin_identities)
+    with _database_problems(settings):
+        db = Database.from_url(settings.database_url)
+        if migrate:
+            upgrade(db.engine)
+            with db.write() as session:  # admins named since they signed up are admins now
+                bootstrap_admins(session, settings.admin_identities)
     vocab = (
         load_vocabularies(settings.vocabulary_dir)
         if settings.vocabulary_dir
         else default_vocabularies()
     )
     return App(settings=settings, db=db, vocab=vocab)
+
+
+@contextlib.contextmanager
+def _database_problems(settings: Settings) -> Iterator[None]:
+    """The database refused at start-up (out of reach, no such database, no such user,
+    read-only, full): a StartupError naming it, without its password, and the driver's
+    reason, all on one line."""
+    try:
+        yield
+    except sa.exc.DBAPIError as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = " ".join(str(error.orig).split())  # psycopg's reasons span several lines
+        for secret in settings.secrets():  # in case a driver ever quotes one
+            reason = reason.replace(secret, "***")
+        raise StartupError(f"cannot use the database {where}: {reason}") from error
 
 
 def run_console(app: App, user: str) -> int:
@@ -139,7 +168,7 @@ async def _telegram(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIter
         await application.start()
         if settings.telegram_webhook_url:
             if not config.webhook_secret:
-                raise RuntimeError("webhook mode needs PARTNERBOT_TELEGRAM_WEBHOOK_SECRET")
+                raise StartupError("webhook mode needs PARTNERBOT_TELEGRAM_WEBHOOK_SECRET")
             from urllib.parse import urlparse
 
             path = urlparse(settings.telegram_webhook_url).path or "/telegram"
@@ -170,7 +199,7 @@ async def _slack(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIterato
     settings = app.settings
     assert settings.slack_bot_token is not None
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
-        raise RuntimeError(
+        raise StartupError(
             "Slack needs PARTNERBOT_SLACK_SIGNING_SECRET (HTTP) or "
             "PARTNERBOT_SLACK_APP_TOKEN (Socket Mode)"
         )
@@ -217,22 +246,48 @@ def _slack_sender(recipient: Any) -> Any:
 async def _web_server(app: App, routes: list[Any], stop: asyncio.Event) -> AsyncIterator[None]:
     """One web server for every platform's endpoint."""
     import uvicorn
-    from starlette.applications import Starlette
 
     settings = app.settings
+    listener = _listen(settings.http_host, settings.http_port)
     server = uvicorn.Server(
         uvicorn.Config(
-            Starlette(routes=routes),
+            web_app(routes, settings.max_body_bytes),
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,
             lifespan="off",
         )
     )
-    task = asyncio.create_task(server.serve())
+    log.info("The web server listens on %s:%d", settings.http_host, settings.http_port)
+    task = asyncio.create_task(server.serve(sockets=[listener]))
     task.add_done_callback(lambda _: stop.set())
     try:
         yield
     finally:
         server.should_exit = True
         await task
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The web server's socket, bound here: uvicorn, left to bind it, would log the error
+    and exit on its own, mid-start, with a code of its own."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        listener.bind((host, port))
+        listener.listen()
+    except OSError as error:  # in use, not ours to take, or no such address
+        listener.close()
+        reason = error.strerror or str(error)
+        raise StartupError(f"cannot listen on {host}:{port}: {reason}") from error
+    return listener
+
+
+def web_app(routes: list[Any], max_body_bytes: int) -> ASGIApp:
+    """The web app of `partnerbot serve`: every route of every surface, inside one limit on
+    request bodies, so that no route can forget it."""
+    from starlette.applications import Starlette
+
+    from bot.body_limit import BodyLimit
+
+    return BodyLimit(Starlette(routes=routes), max_body_bytes)

@@ -11,6 +11,7 @@ not hold the loop up (bot/units.py)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from sqlmodel import Session
 from bot.commands import REGISTRY, Registry
 from bot.dialogs.engine import Ctx
 from bot.dispatch import Dispatch
-from bot.errors import GENERIC
+from bot.errors import GENERIC, UNSAVED
 from bot.i18n import Tr, supported
 from bot.messages import Inbound, Outcome, Reply, Sender
 from bot.metrics import STEP_SECONDS, UPDATES
@@ -37,6 +38,7 @@ from core.vocabularies import Vocabularies
 
 log = logging.getLogger(__name__)
 SEEN_EVERY = timedelta(minutes=5)
+KEY_LENGTH = 200  # InboundReceipt.key's column
 
 
 class ChatBot(Dispatch):
@@ -81,6 +83,11 @@ class ChatBot(Dispatch):
             outcome = self._with_retries(inbound)
         except WouldWait:
             raise  # nothing happened: the caller runs it again where it may wait (units.py)
+        except Unwritable as refused:
+            # Not a passing fault: trying again cannot help. Said once, and honestly.
+            log.error("the database refuses to write: %s", refused)
+            language = supported(inbound.sender.language_hint)
+            outcome = Outcome([Reply(Tr(language)(UNSAVED))])
         except Exception:
             # Unexpected: log it, and tell the person politely; the last committed answer
             # stands, so they can simply try again.
@@ -99,7 +106,9 @@ class ChatBot(Dispatch):
             try:
                 with self.db.read() if checking else self.db.write() as session:
                     return self._respond(session, inbound)
-            except sa.exc.OperationalError:
+            except sa.exc.OperationalError as error:
+                if unwritable(error):
+                    raise Unwritable(str(error.orig or error).splitlines()[0]) from error
                 may_take_long()  # waiting to try again is slow: not on the event loop
                 if attempt == attempts - 1:
                     raise
@@ -109,7 +118,9 @@ class ChatBot(Dispatch):
 
     def _respond(self, session: Session, inbound: Inbound) -> Outcome:
         sender = inbound.sender
-        if inbound.update_id and not first_delivery(session, sender, inbound.update_id):
+        if inbound.update_id and not first_delivery(
+            session, sender, inbound.update_id, inbound.receiver
+        ):
             log.info("ignored a repeated delivery %s from %s", inbound.update_id, sender.platform)
             return Outcome(duplicate=True)
         ctx, conv = self._context(session, sender, seen=not (inbound.form and inbound.form.check))
@@ -153,8 +164,33 @@ class ChatBot(Dispatch):
         return supported(hint, self.default_language)
 
 
-def first_delivery(session: Session, sender: Sender, update_id: str) -> bool:
-    """Records a platform delivery; False if it was handled before (a retry, a duplicate)."""
-    key = f"{sender.platform}:{sender.workspace}:{update_id}"
+class Unwritable(Exception):
+    """The database refuses every write (read-only, or its disk is full)."""
+
+
+def unwritable(error: sa.exc.OperationalError) -> bool:
+    """SQLite's and PostgreSQL's ways of saying that no write can succeed now."""
+    text = str(error.orig or error).lower()
+    return any(
+        words in text
+        for words in (
+            "readonly database",
+            "read-only",
+            "disk is full",
+            "no space left",
+            "could not extend file",
+            "disk i/o error",
+        )
+    )
+
+
+def first_delivery(session: Session, sender: Sender, update_id: str, receiver: str = "") -> bool:
+    """Records a platform delivery; False if it was handled before (a retry, a duplicate).
+    Update ids are unique only to the bot or app that received them (a new Telegram token
+    starts again at 1), so the key names the receiver; without one (the terminal), the
+    workspace, as before. core.receipts prunes receipts once no retry can come."""
+    key = f"{sender.platform}:{receiver or sender.workspace}:{update_id}"
+    if len(key) > KEY_LENGTH:  # still one key per delivery, within the column
+        key = f"{sender.platform}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
     values = {"key": key, "received_at": utcnow()}
     return insert_or_ignore(session, InboundReceipt, values, ["key"]) is not None

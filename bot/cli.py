@@ -114,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return console_goodbye()  # the chat was starting: it ends as it would have
         print("\npartnerbot: interrupted", file=sys.stderr)
         return 130
+    except UsageError as error:  # bot.app's StartupError too: the settings, the port, the database
+        print(f"partnerbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 @contextlib.contextmanager
@@ -138,12 +141,11 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"partnerbot {__version__}")
             return 0
         if settings is None:
-            print(f"partnerbot: {problem}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(problem)
         from bot.app import build_app
         from bot.logs import configure_logging
 
-        configure_logging(settings.log_level, settings.secrets())
+        configure_logging(settings.log_level, settings.secrets(), settings.library_log_level)
         command = args.command or "run"
         app = build_app(settings)
     if command == "db":
@@ -152,21 +154,21 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     try:
         return _COMMANDS[command](app, args)
-    except UsageError as error:
-        print(f"partnerbot: {error}", file=sys.stderr)
-        return EXIT_USAGE
     finally:
         app.db.dispose()
 
 
 def _settings() -> tuple[Settings | None, str]:
     """The settings, or why not: told once a command needs them (not to --help, version)."""
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import ENV_PREFIX, SettingsError, load_settings
 
     try:
         return load_settings(), ""
     except SettingsError as error:
         return None, str(error)
+    except ValueError as error:  # pydantic-settings' own, before validation: JSON that is not
+        field = str(error).partition('field "')[2].partition('"')[0].upper()
+        return None, f"invalid setting {ENV_PREFIX}{field}: is not valid JSON ({error.__cause__})"
 
 
 def _vocabulary(settings: Settings | None) -> Vocabularies:
@@ -216,7 +218,8 @@ def _search(app: App, args: argparse.Namespace) -> int:
     from bot.errors import error_text
     from bot.i18n import Tr
     from core.errors import DomainError
-    from core.listings import ListingFilter, search_listings
+    from core.listing_search import search_listings
+    from core.listings import ListingFilter
     from core.models.enums import ListingKind, Role
     from core.people import Actor
 

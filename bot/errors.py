@@ -93,6 +93,16 @@ MESSAGES: dict[str, str] = {
     "conflict.report_period": N_("That reporting period is not open."),
     "conflict.report_sent": N_("This report was already sent."),
     "conflict.report_reviewed": N_("This report was already reviewed."),
+    "limit.link_tries": N_(
+        "Too many wrong codes from this account: wait an hour, then ask for a new code."
+    ),
+    "not_found.account": N_("I could not find that account."),
+    "conflict.unlink_self": N_("This is the account you are using: undo it from your other one."),
+    "limit.listings": N_(
+        "You have registered {limit} listings in the last 24 hours, the most a day allows: "
+        "please come back tomorrow, or ask a coordinator."
+    ),
+    "conflict.membership_decided": N_("Someone has already answered this request."),
     "conflict.coordinated": N_("Another coordinator already follows this partnership."),
     "denied.not_member": N_("Only members of the organisation, or a coordinator, can do that."),
     "invalid.email": N_("That does not look like an e-mail address, like name@example.org."),
@@ -120,6 +130,12 @@ MESSAGES: dict[str, str] = {
 
 GENERIC = N_(
     "Something went wrong on our side. Your answers so far are kept: please try again in a moment."
+)
+# Said when the database refuses to write (read-only, or its disk full): the last answer was
+# not kept, and the person should know it.
+UNSAVED = N_(
+    "I could not save your last answer: my storage is not accepting changes right now. "
+    "Please send it again later."
 )
 
 

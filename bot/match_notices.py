@@ -15,9 +15,10 @@ from bot.text import Text
 from bot.views import listing_card, reasons_text
 from core.errors import NotFound
 from core.listings import get_listing
-from core.matchmaking import get_match
+from core.matchmaking import get_match, matches_for
 from core.models import Organisation, Partnership
-from core.models.enums import MatchStatus
+from core.models.enums import Decision, MatchStatus
+from core.people import load_actor
 from core.vocabularies import Vocabularies
 
 
@@ -203,7 +204,25 @@ def partnership_title(session: Session, partnership_id: int) -> str:
     return partnership.title
 
 
+def _match_digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    """Beyond the day's match notices: one line for all the matches still waiting."""
+    actor = load_actor(session, p["recipient_id"])
+    waiting = [
+        view
+        for view in matches_for(session, actor, statuses=(MatchStatus.proposed,))
+        if any(
+            getattr(view.match, f"{side}_decision") == Decision.pending
+            for side in view.side_of(actor)
+        )
+    ]
+    if not waiting:
+        return []
+    text = tr(N_("**More matches wait for your answer:** {n}. See /matches."), n=len(waiting))
+    return [Reply(text, ((Button(tr.s(N_("Matches")), command_token("matches")),),))]
+
+
 MATCH_RENDERERS = {
+    "match_digest": _match_digest,
     "match_proposed": _proposed,
     "match_accepted_by_other": _accepted_by_other,
     "match_declined": _declined,

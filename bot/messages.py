@@ -91,6 +91,9 @@ class Inbound:
     home: bool = False
     forms: bool = False  # the surface can show one-screen forms (Slack's modals)
     update_id: str | None = None  # the platform's id, to ignore deliveries seen before
+    # The bot or app that received it (a Telegram bot's id, a Slack app and team): update ids
+    # are unique only to it, and start again for a new bot.
+    receiver: str = ""
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,59 @@ def _verification_result(
     ]
 
 
+def _membership_request(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    person = session.get(Stakeholder, p["stakeholder_id"])
+    organisation = session.get(Organisation, p["organisation_id"])
+    if person is None or organisation is None or person.requested_organisation_id is None:
+        return []  # decided, or forgotten, before its time came
+    text = tr(
+        N_("**{name}** asks to join {organisation}. Do they belong to it?"),
+        name=person.name,
+        organisation=organisation.name,
+    )
+    buttons = (
+        (
+            Button(tr.s(N_("✔ Yes, let them in")), command_token("member_ok", person.id or 0)),
+            Button(tr.s(N_("✖ No")), command_token("member_no", person.id or 0)),
+        ),
+    )
+    return [Reply(text, buttons)]
+
+
+def _membership_result(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    organisation = session.get(Organisation, p["organisation_id"])
+    name = organisation.name if organisation else ""
+    if p.get("approved"):
+        return [Reply(tr(N_("You are now a member of {organisation}."), organisation=name))]
+    return [
+        Reply(tr(N_("{organisation} did not confirm that you belong to it."), organisation=name))
+    ]
+
+
+def _account_linked(
+    session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
+) -> list[Reply]:
+    text = tr(
+        N_(
+            "**A {platform} account was just linked to your profile.** If that was not you, "
+            "undo it now."
+        ),
+        platform=str(p.get("platform", "")).title(),
+    )
+    undo = Button(tr.s(N_("That was not me")), command_token("unlink", p["linked_identity"]))
+    return [Reply(text, ((undo,),))]
+
+
 _RENDERERS = {
     "role_request": _role_request,
     **MATCH_RENDERERS,
+    "membership_request": _membership_request,
+    "account_linked": _account_linked,
+    "membership_result": _membership_result,
     "report_reminder": _reminder,
     "report_escalation": _escalation,
     "digest": _digest,

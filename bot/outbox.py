@@ -59,6 +59,9 @@ class NotHere(DeliveryError):
     """This channel cannot reach the person just now (a console user who is not chatting)."""
 
 
+IN_FLIGHT = "in flight"  # a notice being sent: no outcome yet
+
+
 @dataclass(frozen=True)
 class Recipient:
     stakeholder_id: int
@@ -184,35 +187,24 @@ class Dispatcher:
         by_chat: dict[str, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_chat[item.recipient.chat_key].append(item)
-        outcomes: list[tuple[Claimed, DeliveryError | None]] = []
 
         async def one_chat(items: list[Claimed]) -> None:
-            for item in items:
-                outcomes.append((item, await self._send(item)))
+            await asyncio.to_thread(self._record, [], stats, items[0])
+            for index, item in enumerate(items):
+                error = await self._send(item)
+                # Written as soon as the platform answered, with the next one marked in
+                # flight, before it goes: a worker killed now resends at most the one notice
+                # it had in flight for this chat, and the next worker knows which it was.
+                following = items[index + 1] if index + 1 < len(items) else None
+                await asyncio.to_thread(self._record, [(item, error)], stats, following)
 
-        async def record_as_they_come() -> None:
-            """Outcomes are written every half second, not at the end of the pass: a crash
-            mid-pass then resends little, and no row outlives its lease unrecorded."""
-            while not done.is_set() or outcomes:
-                if outcomes:
-                    ready = outcomes[:]
-                    del outcomes[: len(ready)]
-                    await asyncio.to_thread(self._record, ready, stats)
-                else:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(done.wait(), 0.5)
-
+        await asyncio.gather(*(one_chat(items[:PER_CHAT]) for items in by_chat.values()))
         # Beyond PER_CHAT for one chat: handed back untried, for the next pass.
-        outcomes += [
+        later = [
             (item, NotHere("next pass")) for items in by_chat.values() for item in items[PER_CHAT:]
         ]
-        done = asyncio.Event()
-        recorder = asyncio.create_task(record_as_they_come())
-        try:
-            await asyncio.gather(*(one_chat(items[:PER_CHAT]) for items in by_chat.values()))
-        finally:
-            done.set()
-            await recorder
+        if later:
+            await asyncio.to_thread(self._record, later, stats)
         return stats
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
@@ -280,7 +272,9 @@ class Dispatcher:
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             for row in session.exec(query).all():
-                recipient = self._recipient(session, row.stakeholder_id)
+                recipient = self._recipient(
+                    session, row.stakeholder_id, row.payload.get("to_identity")
+                )
                 if recipient is None:
                     row.status = NotificationStatus.failed
                     row.last_error = "no reachable account"
@@ -290,6 +284,9 @@ class Dispatcher:
                     # come first here, so none of them waits behind it.
                     row.next_attempt_at = now + timedelta(seconds=30)
                     continue
+                if row.last_error == IN_FLIGHT:
+                    # Its worker died while sending it: it may have reached the person.
+                    NOTIFICATIONS.labels(str(recipient.platform), "resent_after_crash").inc()
                 row.attempts += 1
                 row.platform = recipient.platform
                 row.next_attempt_at = now + self.lease
@@ -302,8 +299,11 @@ class Dispatcher:
                 claimed.append(Claimed(row.id, row.attempts, recipient, replies))
         return claimed
 
-    def _recipient(self, session: Session, stakeholder_id: int) -> Recipient | None:
-        """The account to write to: the person's chosen platform if reachable, else the one
+    def _recipient(
+        self, session: Session, stakeholder_id: int, identity_id: int | None = None
+    ) -> Recipient | None:
+        """The account to write to: the one the notice names (news of another account must
+        reach the old one), else the person's chosen platform if reachable, else the one
         they used last."""
         person = session.get(Stakeholder, stakeholder_id)
         if person is None:
@@ -316,8 +316,9 @@ class Dispatcher:
             )
             .order_by(col(ChannelIdentity.id).desc())
         ).all()
+        named = [i for i in identities if identity_id is not None and i.id == identity_id]
         preferred = [i for i in identities if i.platform == person.preferred_platform]
-        identity = (preferred or list(identities) or [None])[0]
+        identity = (named or preferred or list(identities) or [None])[0]
         if identity is None or identity.id is None:
             return None
         return Recipient(
@@ -330,11 +331,20 @@ class Dispatcher:
             language=person.language,
         )
 
-    def _record(self, outcomes: list[tuple[Claimed, DeliveryError | None]], stats: Stats) -> None:
-        if not outcomes:
+    def _record(
+        self,
+        outcomes: list[tuple[Claimed, DeliveryError | None]],
+        stats: Stats,
+        in_flight: Claimed | None = None,
+    ) -> None:
+        if not outcomes and in_flight is None:
             return
         now = self.clock()
         with self.db.write() as session:
+            if in_flight is not None:
+                sending = session.get(Notification, in_flight.notification_id)
+                if sending is not None and sending.attempts == in_flight.attempt:
+                    sending.last_error = IN_FLIGHT
             for item, error in outcomes:
                 outcome = "sent" if error is None else type(error).__name__.lower()
                 if isinstance(error, Transient) and error.ambiguous:

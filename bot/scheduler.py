@@ -1,7 +1,7 @@
 """The periodic sweeps, on APScheduler (3.x, AsyncIOScheduler). There is no job per
 partnership: one sweep computes from the database what is due and writes outbox rows with
 unique keys, so a sweep that runs twice, or late after downtime, sends nothing twice and
-misses nothing."""
+misses nothing. Each sweep also prunes the receipts of old deliveries (core/receipts.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.leader import Leadership
 from core.clock import utcnow
+from core.receipts import prune_receipts
 from core.reminders import Policy, SweepResult, sweep
 from core.storage import Database
 
@@ -46,7 +47,17 @@ class Sweeper:
             log.info(
                 "sweep: %d notices written, %d listings expired", result.written, result.expired
             )
+        self.prune()
         return result
+
+    def prune(self) -> int:
+        """Receipts of deliveries no platform would repeat now, in a transaction of their
+        own: the notices just written never wait for them, nor go if pruning fails."""
+        with self.db.write() as session:
+            pruned = prune_receipts(session, self.clock())
+        if pruned:
+            log.info("sweep: %d delivery receipts pruned", pruned)
+        return pruned
 
     async def run_async(self) -> SweepResult | None:
         return await asyncio.to_thread(self.run_if_leading)

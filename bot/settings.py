@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     # them this long, after which another worker sends them.
     outbox_lease_seconds: int = Field(default=120, ge=1)
 
+    # Per person and day: listings they may create, and match notices they receive (beyond
+    # it, one notice a day says how many matches wait in /matches).
+    max_listings_per_day: int = Field(default=20, ge=1)
+    max_match_notices_per_day: int = Field(default=10, ge=1)
+    # Every HTTP request body above this is refused with 413, before it is read.
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # The level of python-telegram-bot's, httpx's and the Slack SDK's own loggers, which at
+    # DEBUG write message texts and ids: they stay at INFO unless this asks for more.
+    library_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 

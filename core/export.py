@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -237,8 +238,24 @@ def to_csv(records: list[Record]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else plain(v) for k, v in record.items()})
+        writer.writerow({k: _cell(v) for k, v in record.items()})
     return buffer.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): a title like =HYPERLINK(…) would become a link, +cmd|… a command.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _cell(value: Any) -> Any:
+    """A value as a CSV cell: people's text that a spreadsheet would run is made inert with
+    a leading apostrophe. Numbers stay numbers, a negative one too (export() has made a
+    Decimal text already: "-1250.50" is still a number, not someone's formula)."""
+    value = "" if value is None else plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def export(

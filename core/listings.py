@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Listing, ListingArea, Match, Stakeholder
+from core.models import Listing, ListingArea, Stakeholder
 from core.models.enums import Coverage, ListingKind, ListingStatus, Priority, Visibility
 from core.models.listing import area_mask
 from core.people import Actor
+from core.storage import possible_id
 from core.validation import (
     check_code,
     check_country,
@@ -167,6 +168,14 @@ def can_edit(actor: Actor, listing: Listing) -> bool:
     )
 
 
+def _created_today(session: Session, stakeholder_id: int | None) -> int:
+    since = utcnow() - timedelta(days=1)
+    query = select(sa.func.count()).where(
+        Listing.created_by_id == stakeholder_id, col(Listing.created_at) >= since
+    )
+    return int(session.exec(query).one())  # type: ignore[call-overload]
+
+
 def create_listing(
     session: Session,
     vocab: Vocabularies,
@@ -175,13 +184,17 @@ def create_listing(
     *,
     today: date | None = None,
     require_verification: bool = False,
+    daily_limit: int | None = None,
 ) -> ListingView:
     """Stores a listing. Where verification is required, the listing of someone not yet
-    verified is kept from others until a coordinator verifies them."""
+    verified is kept from others until a coordinator verifies them. One person creates at
+    most `daily_limit` listings in 24 hours: a flood of offers is a flood of notices."""
     if actor.organisation_id is None:
         person = session.get(Stakeholder, actor.id)
         pending = person is not None and person.requested_organisation_id is not None
         raise PermissionDenied("denied.membership_pending" if pending else "denied.no_organisation")
+    if daily_limit is not None and _created_today(session, actor.id) >= daily_limit:
+        raise Conflict("limit.listings", limit=daily_limit)
     d = validate_draft(draft, vocab, today=today or utcnow().date())
     from core.verification import is_trusted, request_verification
 
@@ -206,7 +219,7 @@ def create_listing(
 
 
 def get_listing(session: Session, listing_id: int) -> ListingView:
-    listing = session.get(Listing, listing_id)
+    listing = session.get(Listing, listing_id) if possible_id(listing_id) else None
     if listing is None or listing.id is None:
         raise NotFound("not_found.listing")
     return ListingView(listing, areas_for(session, [listing.id]).get(listing.id, []))
@@ -294,88 +307,6 @@ def list_mine(session: Session, actor: Actor, *, include_closed: bool = False) -
         query = query.where(col(Listing.status).in_([*LIVE_STATUSES, ListingStatus.expired]))
     listings = list(session.exec(query.order_by(col(Listing.id).desc())))
     return _views(session, listings)
-
-
-def search_listings(
-    session: Session,
-    vocab: Vocabularies,
-    viewer: Actor,
-    filters: ListingFilter,
-    *,
-    page: int = 1,
-    page_size: int = 5,
-) -> Page[ListingView]:
-    conditions = [col(Listing.status).in_(filters.statuses), _visible_to(viewer)]
-    if filters.kind:
-        conditions.append(Listing.kind == filters.kind)
-    if filters.assistance_type:
-        conditions.append(Listing.assistance_type == filters.assistance_type)
-    if filters.organisation_id:
-        conditions.append(Listing.organisation_id == filters.organisation_id)
-    if filters.area:
-        conditions.append(
-            col(Listing.id).in_(
-                select(ListingArea.listing_id).where(ListingArea.area == filters.area)
-            )
-        )
-    if filters.country:
-        conditions.append(_applies_to_country(vocab, check_country(vocab, filters.country)))
-    if filters.region:
-        conditions.append(_applies_to_region(vocab, check_region(vocab, filters.region)))
-    where = sa.and_(*conditions)
-    total = session.exec(select(sa.func.count()).select_from(Listing).where(where)).one()
-    page = max(1, page)
-    listings = session.exec(
-        select(Listing)
-        .where(where)
-        .order_by(col(Listing.created_at).desc(), col(Listing.id).desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return Page(_views(session, list(listings)), int(total), page, page_size)
-
-
-def _visible_to(viewer: Actor) -> sa.ColumnElement[bool]:
-    """Restricted needs are seen by coordinators, by their own organisation, and by the
-    owners of the offers they were matched with."""
-    if viewer.is_coordinator:
-        return sa.true()
-    if viewer.organisation_id is None:
-        return sa.and_(Listing.visibility == Visibility.public, Listing.verified == sa.true())
-    matched_offers = (
-        select(Match.need_id)
-        .join(Listing, col(Listing.id) == Match.offer_id)
-        .where(Listing.organisation_id == viewer.organisation_id)
-    )
-    return sa.or_(
-        Listing.organisation_id == viewer.organisation_id,
-        sa.and_(
-            Listing.verified == sa.true(),
-            sa.or_(Listing.visibility == Visibility.public, col(Listing.id).in_(matched_offers)),
-        ),
-    )
-
-
-def _applies_to_country(vocab: Vocabularies, country: str) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        Listing.country == country,
-        sa.and_(
-            Listing.coverage == Coverage.region,
-            col(Listing.region).in_(vocab.countries[country].regions),
-        ),
-        Listing.coverage == Coverage.world,
-    )
-
-
-def _applies_to_region(vocab: Vocabularies, region: str) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        col(Listing.country).in_(vocab.countries_in(region)),
-        sa.and_(
-            Listing.coverage == Coverage.region,
-            col(Listing.region).in_(sorted(vocab.regions_within(region))),
-        ),
-        Listing.coverage == Coverage.world,
-    )
 
 
 def areas_for(session: Session, listing_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -6,7 +6,7 @@ transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from core.matching import Weights, rank, words_of
 from core.models import (
     Listing,
     Match,
+    Notification,
     Partnership,
     PartnershipMember,
     Stakeholder,
@@ -29,7 +30,7 @@ from core.models import (
 from core.models.enums import Decision, ListingKind, ListingStatus, MatchStatus
 from core.notifications import enqueue
 from core.people import Actor
-from core.storage import insert_or_ignore
+from core.storage import insert_or_ignore, possible_id
 from core.validation import clean_text
 from core.vocabularies import Vocabularies
 
@@ -60,9 +61,11 @@ def propose_matches(
     weights: Weights | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     today: date | None = None,
+    notice_cap: int | None = None,
 ) -> list[Match]:
     """Stores the good matches of a listing that are new, and tells both owners. A pair is
-    never proposed twice, whatever happens to the listings afterwards."""
+    never proposed twice, whatever happens to the listings afterwards. An owner gets at most
+    `notice_cap` match notices a day; beyond it, one notice a day says how many wait."""
     created = []
     for scored in rank(session, vocab, listing_id, weights=weights, today=today):
         if scored.score < threshold:
@@ -84,7 +87,7 @@ def propose_matches(
         assert match is not None
         created.append(match)
         for side in ("need", "offer"):
-            _tell_side(session, match, side, "match_proposed", "proposed")
+            _tell_side(session, match, side, "match_proposed", "proposed", cap=notice_cap)
     return created
 
 
@@ -92,7 +95,7 @@ def get_match(session: Session, match_id: int, *, for_update: bool = False) -> M
     """The match and its two listings; `for_update` locks them (on PostgreSQL) so that two
     decisions at once are taken one after the other."""
     lock = {"with_for_update": True, "populate_existing": True} if for_update else {}
-    match = session.get(Match, match_id, **lock)
+    match = session.get(Match, match_id, **lock) if possible_id(match_id) else None
     if match is None:
         raise NotFound("not_found.match")
     need = session.get(Listing, match.need_id, **lock)
@@ -184,6 +187,16 @@ def _conclude(session: Session, view: MatchView) -> None:
         owner = _owner(session, mine)
         if owner is not None:
             enqueue(session, owner, "match_accepted", f"match:{match.id}:accepted:{side}", payload)
+
+
+def _told_today(session: Session, stakeholder_id: int, kind: str) -> int:
+    since = utcnow() - timedelta(days=1)
+    query = select(sa.func.count()).where(
+        Notification.stakeholder_id == stakeholder_id,
+        Notification.kind == kind,
+        col(Notification.created_at) >= since,
+    )
+    return int(session.exec(query).one())  # type: ignore[call-overload]
 
 
 def _cover(need: Listing, offer: Listing) -> Decimal | None:
@@ -279,10 +292,16 @@ def _owner(session: Session, listing: Listing) -> int | None:
     return member
 
 
-def _tell_side(session: Session, match: Match, side: str, kind: str, event: str) -> None:
+def _tell_side(
+    session: Session, match: Match, side: str, kind: str, event: str, cap: int | None = None
+) -> None:
     listing = session.get(Listing, getattr(match, f"{side}_id"))
     assert listing is not None
     owner = _owner(session, listing)
+    if owner is not None and cap is not None and _told_today(session, owner, kind) >= cap:
+        day = utcnow().date().isoformat()
+        enqueue(session, owner, "match_digest", f"match_digest:{owner}:{day}", {"day": day})
+        return
     if owner is not None:
         enqueue(
             session,

@@ -4,12 +4,9 @@ partner has confirmed."""
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import count
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -35,45 +32,14 @@ from core.models.enums import (
 )
 from core.notifications import enqueue
 from core.people import Actor, stakeholders_with_role
+from core.schedules import MONTHS as MONTHS
+from core.schedules import add_months as add_months
+from core.schedules import due_after as due_after
+from core.schedules import due_dates as due_dates
+from core.schedules import period_start as period_start
+from core.storage import possible_id
 from core.validation import check_currency, check_positive, clean_text
 from core.vocabularies import Vocabularies
-
-MONTHS = {
-    Frequency.monthly: 1,
-    Frequency.quarterly: 3,
-    Frequency.half_yearly: 6,
-    Frequency.yearly: 12,
-}
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month, `months` later (the 31st becomes the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def due_dates(schedule: ReportingSchedule) -> Iterator[date]:
-    """Every due date, counted from the first, so that the 31st stays the month's end
-    (31 March, 30 June, 30 September, 31 December) instead of drifting to the 30th."""
-    step = MONTHS[Frequency(schedule.frequency)]
-    for n in count():
-        yield add_months(schedule.first_due, n * step)
-
-
-def due_after(schedule: ReportingSchedule, due: date) -> date:
-    return next(d for d in due_dates(schedule) if d > due)
-
-
-def period_start(schedule: ReportingSchedule, due: date) -> date:
-    if due <= schedule.first_due:
-        return add_months(schedule.first_due, -MONTHS[Frequency(schedule.frequency)])
-    previous = schedule.first_due
-    for day in due_dates(schedule):
-        if day >= due:
-            return previous
-        previous = day
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -95,7 +61,7 @@ class PartnershipView:
 
 
 def get_partnership(session: Session, partnership_id: int) -> PartnershipView:
-    partnership = session.get(Partnership, partnership_id)
+    partnership = session.get(Partnership, partnership_id) if possible_id(partnership_id) else None
     if partnership is None:
         raise NotFound("not_found.partnership")
     members = session.exec(
@@ -133,11 +99,7 @@ def get_partnership(session: Session, partnership_id: int) -> PartnershipView:
 
 
 def can_manage(actor: Actor, view: PartnershipView) -> bool:
-    return (
-        actor.is_coordinator
-        or view.partnership.coordinator_id == actor.id
-        or view.member_of(actor) is not None
-    )
+    return actor.is_coordinator or view.member_of(actor) is not None
 
 
 def _managed(session: Session, actor: Actor, partnership_id: int) -> PartnershipView:

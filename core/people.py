@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from difflib import SequenceMatcher
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
@@ -13,7 +12,13 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import ChannelIdentity, LinkCode, Organisation, Stakeholder, StakeholderRole
+from core.models import (
+    ChannelIdentity,
+    Organisation,
+    Partnership,
+    Stakeholder,
+    StakeholderRole,
+)
 from core.models.enums import OrganisationKind, Platform, Role
 from core.validation import check_country, clean_text
 from core.vocabularies import Vocabularies
@@ -96,16 +101,30 @@ def find_organisation_by_name(session: Session, name: str) -> Organisation | Non
     return session.exec(select(Organisation).where(Organisation.name_key == name_key(name))).first()
 
 
+MIN_SEARCH = 3  # fewer characters would list everyone's organisation
+
+
 def search_organisations(session: Session, text: str, limit: int = 8) -> list[Organisation]:
-    pattern = f"%{name_key(text)}%"
-    return list(
-        session.exec(
-            select(Organisation)
-            .where(col(Organisation.name_key).like(pattern))
-            .order_by(Organisation.name)
-            .limit(limit)
-        )
-    )
+    """Organisations whose name is close to the typed one: it contains it, with wildcards
+    taken literally, and is close enough to be the one meant."""
+    key = name_key(text)
+    if len(key) < MIN_SEARCH:
+        return []
+    literal = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = session.exec(
+        select(Organisation)
+        .where(col(Organisation.name_key).like(f"%{literal}%", escape="\\"))
+        .order_by(Organisation.name)
+        .limit(50)
+    ).all()
+    return [o for o in found if _close(key, o.name_key)][:limit]
+
+
+def _close(typed: str, name: str) -> bool:
+    """A name that starts with what was typed, has a word that does, or reads alike."""
+    if name.startswith(typed) or any(word.startswith(typed) for word in name.split()):
+        return True
+    return SequenceMatcher(None, typed, name).ratio() >= 0.6
 
 
 def register_stakeholder(
@@ -225,6 +244,11 @@ def revoke_role(session: Session, actor: Actor, stakeholder_id: int, role: Role)
         audit.record(
             session, actor.id, "role.revoke", "stakeholder", stakeholder_id, {"role": role}
         )
+    if role == Role.coordinator:  # what they followed goes back to every coordinator
+        for partnership in session.exec(
+            select(Partnership).where(Partnership.coordinator_id == stakeholder_id)
+        ):
+            partnership.coordinator_id = None
 
 
 def make_admin(session: Session, stakeholder_id: int) -> bool:
@@ -275,45 +299,6 @@ def stakeholders_with_role(session: Session, role: Role) -> list[Stakeholder]:
             .order_by(col(Stakeholder.id))
         )
     )
-
-
-LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-LINK_LIFETIME = timedelta(minutes=10)
-
-
-def create_link_code(session: Session, stakeholder_id: int) -> str:
-    """A one-time code, valid ten minutes, that joins another account to this person."""
-    code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
-    session.add(
-        LinkCode(code=code, stakeholder_id=stakeholder_id, expires_at=utcnow() + LINK_LIFETIME)
-    )
-    session.flush()
-    return code
-
-
-def redeem_link_code(session: Session, identity: ChannelIdentity, code: str) -> Stakeholder:
-    """Joins the account to the person who asked for the code. The account must not belong
-    to someone already: two people are never merged by a code."""
-    typed = "".join(code.split()).upper()
-    row = session.exec(select(LinkCode).where(LinkCode.code == typed)).first()
-    if row is None or row.used_at is not None or row.expires_at < utcnow():
-        raise InvalidInput("invalid.link_code", field="code")
-    if identity.stakeholder_id not in (None, row.stakeholder_id):
-        raise InvalidInput("invalid.link_registered", field="code")
-    person = session.get(Stakeholder, row.stakeholder_id)
-    if person is None:
-        raise InvalidInput("invalid.link_code", field="code")
-    row.used_at = utcnow()
-    identity.stakeholder_id = person.id
-    audit.record(
-        session,
-        person.id,
-        "identity.link",
-        "stakeholder",
-        person.id or 0,
-        {"platform": identity.platform},
-    )
-    return person
 
 
 def platforms_of(session: Session, stakeholder_id: int) -> list[Platform]:

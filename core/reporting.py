@@ -25,8 +25,10 @@ from core.models import (
 )
 from core.models.enums import PartnershipStatus, ReportStatus, Role
 from core.notifications import enqueue
-from core.partnerships import due_after, get_partnership, period_start
+from core.partnerships import get_partnership
 from core.people import Actor, stakeholders_with_role
+from core.schedules import due_after, period_start
+from core.storage import possible_id
 from core.validation import clean_text
 
 OPEN_BEFORE = timedelta(days=14)  # a period can be reported on two weeks before it is due
@@ -76,6 +78,8 @@ def due_reports(session: Session, actor: Actor, today: date | None = None) -> li
 
 def reported(session: Session, partnership_id: int, due: date) -> ProgressReport | None:
     """The report for the period that ends on `due`, once it has been submitted."""
+    if not possible_id(partnership_id):
+        return None
     return session.exec(
         select(ProgressReport).where(
             ProgressReport.partnership_id == partnership_id,
@@ -137,6 +141,8 @@ def take_partnership(session: Session, actor: Actor, partnership_id: int) -> Par
     review from now on."""
     if not actor.is_coordinator:
         raise PermissionDenied("denied.coordinator_only")
+    if not possible_id(partnership_id):
+        raise NotFound("not_found.partnership")
     partnership = session.get(Partnership, partnership_id, with_for_update=True)
     if partnership is None:
         raise NotFound("not_found.partnership")
@@ -299,12 +305,12 @@ def _reviewers(session: Session, partnership: Partnership) -> list[int]:
 
 
 def _reviewable(session: Session, actor: Actor, report_id: int) -> ProgressReport:
-    report = session.get(ProgressReport, report_id)
+    report = session.get(ProgressReport, report_id) if possible_id(report_id) else None
     if report is None:
         raise NotFound("not_found.report")
     partnership = session.get(Partnership, report.partnership_id)
     assert partnership is not None
-    if not (actor.is_coordinator or partnership.coordinator_id == actor.id):
+    if not actor.is_coordinator:  # the role as it is now: a revoked coordinator reviews nothing
         raise PermissionDenied("denied.coordinator_only")
     if report.status != ReportStatus.submitted:
         raise Conflict("conflict.report_reviewed")

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 BUSY_TIMEOUT_S = 30.0
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL's int4 holds no more
 _READ_ONLY = "partnerbot_read_only"
 _NO_WAITING: ContextVar[bool] = ContextVar("partnerbot_no_waiting", default=False)
 
@@ -48,6 +49,12 @@ def may_take_long() -> None:
     """Said before slow work (a chart, an export): a unit that must not wait stops here."""
     if _NO_WAITING.get():
         raise WouldWait("slow work ahead")
+
+
+def possible_id(value: int) -> bool:
+    """Whether a row could have this id. A typed id beyond an INTEGER column's range names
+    nothing, and PostgreSQL would refuse to even compare it ("integer out of range")."""
+    return 0 < value <= MAX_ID
 
 
 def normalise_url(url: str) -> str:

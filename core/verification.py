@@ -13,6 +13,7 @@ from core.models import Listing, Organisation, Stakeholder
 from core.models.enums import Role, VerificationStatus
 from core.notifications import enqueue, notify_role
 from core.people import Actor
+from core.storage import possible_id
 from core.validation import clean_text
 
 
@@ -25,27 +26,6 @@ def is_trusted(session: Session, actor: Actor) -> bool:
         and organisation is not None
         and organisation.verification == VerificationStatus.verified
     )
-
-
-def join_organisation(
-    session: Session, person: Stakeholder, organisation_id: int, *, require_verification: bool
-) -> bool:
-    """Makes the person a member at once, or, where verification is required and the
-    organisation is verified already, asks a coordinator first. True if they are a member."""
-    organisation = session.get(Organisation, organisation_id)
-    if (
-        require_verification
-        and organisation is not None
-        and organisation.verification == VerificationStatus.verified
-    ):
-        person.organisation_id = None
-        person.requested_organisation_id = organisation_id
-        session.flush()
-        assert person.id is not None
-        request_verification(session, person.id)
-        return False
-    person.organisation_id = organisation_id
-    return True
 
 
 def request_verification(session: Session, stakeholder_id: int) -> None:
@@ -65,7 +45,7 @@ def request_verification(session: Session, stakeholder_id: int) -> None:
 def _reviewed(session: Session, actor: Actor, stakeholder_id: int) -> Stakeholder:
     if not actor.is_coordinator:
         raise PermissionDenied("denied.coordinator_only")
-    person = session.get(Stakeholder, stakeholder_id)
+    person = session.get(Stakeholder, stakeholder_id) if possible_id(stakeholder_id) else None
     if person is None:
         raise NotFound("not_found.stakeholder")
     return person

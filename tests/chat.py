@@ -110,3 +110,21 @@ def register_need(person: Person, *, title: str = "Prosthetic kits for Battamban
     if "already has open" in person.question:
         person.tap("Save it as a new listing")
     person.tap("Save")
+
+
+def onboard_donor(person: Person, **changes: str) -> None:
+    """The introduction of a donor of the Nordic Fund, in Norway."""
+    values = dict(organisation="Nordic Fund", kind="Government", country="Norway")
+    onboard(person, role="I offer assistance", **{**values, **changes})
+
+
+def actors(bot: ChatBot, *users: str) -> list:
+    """The domain actors behind these terminal users, as core's use cases take them."""
+    from sqlmodel import select
+
+    from core.models import ChannelIdentity
+    from core.people import load_actor
+
+    with bot.db.read() as s:
+        ids = {i.external_user_id: i.stakeholder_id for i in s.exec(select(ChannelIdentity))}
+        return [load_actor(s, ids[user]) for user in users]

@@ -147,3 +147,24 @@ def active_partnership(
         confirm(session, field_contact, partnership.id)
         confirm(session, donor, partnership.id)
     return partnership.id, field_contact, donor
+
+
+def matched(
+    session: Session,
+    vocab: Vocabularies,
+    need_owner: Actor,
+    offer_owner: Actor,
+    *,
+    accepted_by: tuple[Actor, ...] = (),
+) -> int:
+    """A need and an equipment offer that fits it, matched, and accepted by these actors."""
+    from core.listings import create_listing
+    from core.matchmaking import decide, propose_matches
+
+    need_id = create_listing(session, vocab, need_owner, need()).listing.id
+    create_listing(session, vocab, offer_owner, offer(assistance_type="equipment"))
+    [match] = propose_matches(session, vocab, need_id, threshold=0)
+    for actor in accepted_by:
+        decide(session, actor, match.id, accept=True)
+    assert match.id is not None
+    return match.id

@@ -100,11 +100,15 @@ class SlackAdapter:
         sender = await self._sender(body.get("team_id", ""), event["user"], chat=event["channel"])
         text = (event.get("text") or "").strip()
         update_id = body.get("event_id")
+        # Event ids are unique to the app and the workspace they were delivered to.
+        receiver = f"{body.get('api_app_id', '')}:{sender.workspace}"
         command = parse_command_text(text)  # Slack itself never delivers "/…" to a DM
         inbound = (
-            Inbound(sender, command=command[0], args=command[1], update_id=update_id)
+            Inbound(
+                sender, command=command[0], args=command[1], update_id=update_id, receiver=receiver
+            )
             if command
-            else Inbound(sender, text=text, update_id=update_id)
+            else Inbound(sender, text=text, update_id=update_id, receiver=receiver)
         )
         await self._finish(sender, await self.chatbot.serve(inbound, in_thread=True))
 

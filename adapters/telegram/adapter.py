@@ -79,7 +79,7 @@ class TelegramAdapter:
         if chat.type != ChatType.PRIVATE:
             await self._in_group(update, context)
             return
-        inbound = self.inbound(update)
+        inbound = self.inbound(update, receiver_of(context.bot))
         if inbound is None:
             return
         outcome = await self.chatbot.serve(inbound)
@@ -106,7 +106,7 @@ class TelegramAdapter:
         except TelegramError as error:  # a menu is a nicety: the bot works without it
             log.warning("could not set a chat's commands menu: %s", error)
 
-    def inbound(self, update: Update) -> Inbound | None:
+    def inbound(self, update: Update, receiver: str = "") -> Inbound | None:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         sender = Sender(
@@ -119,20 +119,22 @@ class TelegramAdapter:
         )
         update_id = str(update.update_id)
         if update.callback_query is not None:
-            return Inbound(sender, action=update.callback_query.data or "", update_id=update_id)
+            action = update.callback_query.data or ""
+            return Inbound(sender, action=action, update_id=update_id, receiver=receiver)
         message = update.message  # an edited old message is not a new answer
         if message is None:
             return None
         if message.document or message.photo:
             name = message.document.file_name if message.document else "photo.jpg"
             file_id = message.document.file_id if message.document else message.photo[-1].file_id
-            return Inbound(sender, file=FileRef(name or "file", file_id), update_id=update_id)
+            file = FileRef(name or "file", file_id)
+            return Inbound(sender, file=file, update_id=update_id, receiver=receiver)
         text = message.text or message.caption or ""
         command = parse_command_text(text)
         if command is not None:
             name, args = command
-            return Inbound(sender, command=name, args=args, update_id=update_id)
-        return Inbound(sender, text=text, update_id=update_id)
+            return Inbound(sender, command=name, args=args, update_id=update_id, receiver=receiver)
+        return Inbound(sender, text=text, update_id=update_id, receiver=receiver)
 
     async def _in_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Only commands addressed to the bot get an answer: a link to a private chat."""
@@ -227,6 +229,18 @@ async def send_reply(
             disable_web_page_preview=True,
         )
         progress.done()
+
+
+def receiver_of(bot: Any) -> str:
+    """The receiving bot's id, which its update ids are unique to: the digits of its token
+    before the colon (Telegram's bot id, known before any getMe), never the secret after."""
+    prefix, colon, _ = str(getattr(bot, "token", "")).partition(":")
+    if colon and prefix.isdecimal():
+        return prefix
+    try:
+        return str(bot.id)
+    except RuntimeError:  # a bot not initialised yet has no id to give
+        return ""
 
 
 def seconds(retry_after: float | timedelta) -> float:

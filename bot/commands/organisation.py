@@ -14,6 +14,7 @@ from bot.messages import Button, Reply
 from bot.text import Text
 from core.contacts import introduce, remove_contact_point
 from core.errors import DomainError
+from core.membership import decide_membership
 from core.models import ContactPoint, Conversation, Organisation
 from core.models.enums import ContactScope
 
@@ -117,6 +118,20 @@ def introduce_partners(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: 
     return [Reply(ctx.tr(N_("Introduced: both partners are told to write to you.")))]
 
 
+def member(approve: bool):  # type: ignore[no-untyped-def]
+    """The buttons of a request to join: a member of the organisation, or a coordinator."""
+
+    def handler(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+        assert ctx.actor is not None
+        person = decide_membership(
+            ctx.session, ctx.actor, number(args, "not_found.stakeholder"), approve=approve
+        )
+        words = N_("{name} is now a member.") if approve else N_("{name} was not let in.")
+        return [Reply(ctx.tr(words, name=person.name))]
+
+    return handler
+
+
 COMMANDS = (
     Command(
         "organisation",
@@ -127,4 +142,6 @@ COMMANDS = (
     Command("cp_edit", edit_point, args="N"),
     Command("cp_remove", remove_point, args="N"),
     Command("introduce", introduce_partners, args="N", roles=COORDINATORS),
+    Command("member_ok", member(True), args="N"),
+    Command("member_no", member(False), args="N"),
 )

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.listings import dialog
-from bot.commands.registry import SLACK_COMMAND, Command
+from bot.commands.registry import SLACK_COMMAND, Command, number
 from bot.dialogs.coordination import my_data
 from bot.dialogs.engine import Ctx
 from bot.dialogs.people import profile_answers
 from bot.i18n import N_
 from bot.messages import Reply
+from core.linking import create_link_code, redeem_link_code, unlink_account
 from core.models import Conversation
-from core.people import create_link_code, platforms_of, redeem_link_code
+from core.people import platforms_of
 
 if TYPE_CHECKING:
     from bot.chatbot import ChatBot
@@ -72,6 +73,23 @@ def link(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[R
     ]
 
 
+def unlink(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    assert ctx.actor is not None
+    unlink_account(
+        ctx.session, ctx.actor, number(args, "not_found.account"), speaking_from=ctx.identity.id
+    )
+    return [
+        Reply(
+            ctx.tr(
+                N_(
+                    "Undone: that account is no longer yours here. Ask for a new code with "
+                    "/link when you want to link one."
+                )
+            )
+        )
+    ]
+
+
 def mydata(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     return my_data(ctx)
 
@@ -86,6 +104,7 @@ COMMANDS = (
         args="[CODE]",
         registered=False,
     ),
+    Command("unlink", unlink, args="N"),
     Command("mydata", mydata, N_("a file of everything the bot holds about you"), info=True),
     Command("forgetme", dialog("forgetme"), N_("delete your personal data")),
 )

@@ -14,6 +14,7 @@ from bot.dialogs.engine import Ctx
 from core.errors import DomainError
 from core.models import Conversation
 from core.models.enums import Role
+from core.storage import MAX_ID, possible_id
 
 if TYPE_CHECKING:
     from bot.chatbot import ChatBot
@@ -24,7 +25,7 @@ Handler = Callable[["ChatBot", Ctx, "Conversation | None", str], "list[Reply]"]
 COORDINATORS = frozenset({Role.coordinator, Role.admin})
 ADMINS = frozenset({Role.admin})
 SLACK_COMMAND = "/partners"  # the Slack app's one slash command (adapters/slack/manifest.yml)
-MAX_ID_DIGITS = 18  # ids fit a 64-bit integer; longer "numbers" name nothing
+MAX_ID_DIGITS = len(str(MAX_ID))  # longer "numbers" name nothing: not even int() is asked
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,12 @@ def parse_command_text(text: str, *, slash: bool = True) -> tuple[str, str] | No
 
 
 def number(args: str, missing: str) -> int:
-    """A typed or button id ('12', '#12'); anything else, or an absurdly long number, is an
-    id that names nothing."""
+    """A typed or button id ('12', '#12'). Anything else names nothing: not digits (a
+    superscript ² is a digit to str.isdigit(), not to int()), or more than an id can be (a
+    million digits would cost int() seconds, or make it refuse)."""
     digits = args.strip().lstrip("#")
-    if not digits.isdigit() or len(digits) > MAX_ID_DIGITS:
+    if not digits.isdecimal() or len(digits.lstrip("0")) > MAX_ID_DIGITS:
+        raise DomainError(missing)
+    if not possible_id(int(digits)):
         raise DomainError(missing)
     return int(digits)

@@ -177,7 +177,7 @@ def match_choice(choices: list[Choice], text: str, name: str) -> str:
     """A number, a label or the start of one, or a unique part of one, whatever the case,
     accents or punctuation: people type what they see."""
     typed = fold(text)
-    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+    if typed.isdecimal() and len(typed) <= 4 and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1].value
     bare = _alnum(typed)
     exact = [c for c in choices if typed in (fold(c.label), fold(c.value))]

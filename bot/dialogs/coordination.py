@@ -26,7 +26,7 @@ from core.partnerships import can_manage, get_partnership
 from core.people import grant_role, revoke_role
 from core.privacy import forget, personal_data
 from core.quiet_hours import zone
-from core.storage import may_take_long
+from core.storage import MAX_ID, may_take_long, possible_id
 from core.verification import approve, reject
 
 # Gaps and figures (bot.dialogs.figures) are importable from here too.
@@ -46,6 +46,29 @@ ROLES = {
     Role.coordinator: N_("Coordinator"),
     Role.admin: N_("Admin"),
 }
+
+
+def purge_files(words: list[str]) -> int:
+    """Files the bot left on this machine (the terminal keeps a /mydata or an export it
+    showed) that name a forgotten person are deleted with them."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if _names_any(path, words):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _names_any(path: Path, words: list[str]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if path.suffix == ".zip":  # an export: its CSV files are compressed
+        with zipfile.ZipFile(path) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    return any(w.encode() in data or json.dumps(w)[1:-1].encode() in data for w in words)
 
 
 def files_dir() -> Path:
@@ -91,7 +114,8 @@ def _save_forget(ctx: Ctx) -> list[Reply]:
     assert ctx.person is not None and ctx.person.id is not None
     if not ctx.answer("sure"):
         return [Reply(ctx.tr(N_("All right, nothing changed.")))]
-    forget(ctx.session, ctx.person.id)
+    words = forget(ctx.session, ctx.person.id)
+    purge_files(words)
     ctx.follow_up = None
     return [
         Reply(
@@ -118,6 +142,7 @@ def approve_person(ctx: Ctx, stakeholder_id: int) -> list[Reply]:
             listing_id,
             weights=getattr(settings, "weights", None),
             threshold=getattr(settings, "match_threshold", 0.55),
+            notice_cap=getattr(settings, "max_match_notices_per_day", None),
         )
     return [Reply(ctx.tr(N_("Verified; they are told, and their listings are now visible.")))]
 
@@ -163,11 +188,20 @@ def _save_role(grant: bool):
     return save
 
 
+def _entity_id(kind: str, digits: str) -> int:
+    """The typed id of a record; a number no row can have names nothing (a million digits
+    never reach int(), which would take seconds over them or refuse them)."""
+    if len(digits.lstrip("0")) > len(str(MAX_ID)) or not possible_id(int(digits)):
+        raise NotFound(f"not_found.{kind}")
+    return int(digits)
+
+
 def history(ctx: Ctx, args: str) -> list[Reply]:
     """The audit trail of a listing or a partnership: who did what, and when."""
     assert ctx.actor is not None
-    kind, _, number = args.strip().partition(" ")
-    if not number.strip().lstrip("#").isdigit() or kind not in ("listing", "partnership"):
+    kind, _, typed = args.strip().partition(" ")
+    digits = typed.strip().lstrip("#")
+    if not digits.isdecimal() or kind not in ("listing", "partnership"):
         return [
             Reply(
                 ctx.tr(
@@ -175,7 +209,7 @@ def history(ctx: Ctx, args: str) -> list[Reply]:
                 )
             )
         ]
-    entity_id = int(number.strip().lstrip("#"))
+    entity_id = _entity_id(kind, digits)
     if kind == "listing":
         allowed = can_edit(ctx.actor, get_listing(ctx.session, entity_id).listing)
     else:

@@ -47,6 +47,7 @@ def listing_save(kind: ListingKind):
                 ctx.actor,
                 draft,
                 require_verification=getattr(ctx.settings, "require_verification", False),
+                daily_limit=getattr(ctx.settings, "max_listings_per_day", None),
             )
             text = ctx.tr(
                 N_(
@@ -75,7 +76,12 @@ def listing_save(kind: ListingKind):
         weights, threshold = matching_settings(ctx)
         assert view.listing.id is not None
         found = propose_matches(
-            ctx.session, ctx.vocab, view.listing.id, weights=weights, threshold=threshold
+            ctx.session,
+            ctx.vocab,
+            view.listing.id,
+            weights=weights,
+            threshold=threshold,
+            notice_cap=getattr(ctx.settings, "max_match_notices_per_day", None),
         )
         if found:
             text = (

@@ -125,9 +125,13 @@ def _coordinators(ctx: Ctx) -> list[Choice]:
     ]
 
 
+def _year(text: str) -> bool:
+    return text.strip().isdecimal() and len(text.strip()) == 4
+
+
 def _years(ctx: Ctx, value: str) -> str:
     start, _, end = value.replace("–", "-").partition("-")
-    if not start.strip().isdigit() or (end and not end.strip().isdigit()):
+    if not _year(start) or (end and not _year(end)):
         raise InvalidInput("invalid.years", field="years")
     if end and int(end) < int(start):
         raise InvalidInput("invalid.window_order", field="years")

@@ -12,6 +12,7 @@ from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Tr
 from bot.messages import Reply
 from core import audit
+from core.membership import request_membership
 from core.models import Organisation
 from core.models.enums import OrganisationKind, Role
 from core.notifications import notify_role
@@ -24,7 +25,7 @@ from core.people import (
     register_stakeholder,
     search_organisations,
 )
-from core.verification import join_organisation, request_verification
+from core.verification import request_verification
 
 ROLE_CHOICES = {
     Role.field_contact: N_("I register needs (field contact, national authority)"),
@@ -85,6 +86,11 @@ def _organisation_id(ctx: Ctx) -> int | None:
         return int(found["exact"])
     pick = ctx.answer("organisation_pick")
     return int(pick) if pick and pick != "new" else None
+
+
+def _organisation_name(ctx: Ctx, organisation_id: int | None) -> str:
+    found = ctx.session.get(Organisation, organisation_id) if organisation_id else None
+    return found.name if found else ""
 
 
 def _must_pick(ctx: Ctx) -> bool:
@@ -241,13 +247,11 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
         setattr(person, key, value)
     ctx.identity.stakeholder_id = person.id
     required = getattr(ctx.settings, "require_verification", False)
-    member = True
+    member = created
     if created and required:
         request_verification(ctx.session, person.id)  # a new organisation is checked
-    elif not created:
-        member = join_organisation(
-            ctx.session, person, organisation_id, require_verification=required
-        )
+    elif not created:  # an existing organisation: its members (or a coordinator) let them in
+        request_membership(ctx.session, person, organisation_id)
     replies = [
         Reply(
             ctx.tr(
@@ -264,9 +268,11 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
             Reply(
                 ctx.tr(
                     N_(
-                        "A coordinator will confirm that you belong to this "
-                        "organisation; until then you cannot act for it."
-                    )
+                        "I have asked {organisation} to confirm that you belong to it; "
+                        "until one of its members (or a coordinator) does, you cannot act "
+                        "for it or see its listings, matches and partnerships."
+                    ),
+                    organisation=_organisation_name(ctx, organisation_id),
                 )
             )
         )

@@ -155,7 +155,7 @@ def chosen(choices: list[Choice], arg: str) -> Choice | None:
     """The choice a tapped button names (see choice_tag), or None if the list changed so
     much that it is no longer clear."""
     position, _, tag = arg.partition(".")
-    if not position.isdigit() or not tag:
+    if not position.isdecimal() or len(position) > 4 or not tag:
         return None
     index = int(position)
     if index < len(choices) and choice_tag(choices[index].value) == tag:

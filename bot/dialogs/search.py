@@ -7,7 +7,8 @@ from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.text import Text
 from bot.views import listing_card
-from core.listings import ListingFilter, search_listings
+from core.listing_search import search_listings
+from core.listings import ListingFilter
 from core.models.enums import ListingKind
 from core.people import Actor
 
@@ -94,7 +95,7 @@ def _save(ctx: Ctx) -> list[Reply]:
 
 
 def _on_result(ctx: Ctx, op: str, arg: str) -> list[Reply]:
-    if op == "page" and arg.isdigit():
+    if op == "page" and arg.isdecimal() and len(arg) <= 6:
         return results(ctx, int(arg))
     return results(ctx, int(ctx.context.get("page", 1)))
 

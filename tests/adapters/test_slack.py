@@ -288,8 +288,11 @@ async def test_linking_telegram_and_slack_then_notifying_the_chosen_channel(
     telegram_channel = Telegramless()
     slack.api.clear()
     dispatcher = Dispatcher(sqlite_db, vocab, [SlackChannel(web(slack.api)), telegram_channel])
-    assert (await dispatcher.run_once()).sent == 1
-    assert telegram_channel.delivered == []
+    assert (await dispatcher.run_once()).sent == 2
+    # The Telegram account hears of the new Slack one (with a way to undo it); the rest goes
+    # where the profile says.
+    [told] = telegram_channel.delivered
+    assert told.platform == Platform.telegram
     assert "Someone asks for the coordinator role" in slack.api.texts()
 
 

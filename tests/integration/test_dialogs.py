@@ -77,9 +77,16 @@ def test_onboarding_finds_an_existing_organisation(bot, db) -> None:
     bo.tap("Skip")  # the time zone
     bo.tap("Skip")  # how partners may reach them
     bo.tap("Save")
+    assert "until one of its members (or a coordinator) does" in bo.text
+    with db.read() as s:
+        _ana_id, bo_id = (p.id for p in s.exec(select(Stakeholder).order_by(Stakeholder.id)))
+        assert len(s.exec(select(Organisation)).all()) == 1
+        assert s.get(Stakeholder, bo_id).organisation_id is None  # pending: acts for nobody
+    ana = Person(bot, "ana")
+    ana.press(f"c:member_ok:{bo_id}")  # from the notice "Bo Tester asks to join"
+    assert "Bo Tester is now a member." in ana.text
     with db.read() as s:
         people = s.exec(select(Stakeholder)).all()
-        assert len(s.exec(select(Organisation)).all()) == 1
     assert people[0].organisation_id == people[1].organisation_id
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.listing_search import search_listings
 from core.listings import (
     ListingFilter,
     confirm_listing,
@@ -17,7 +18,6 @@ from core.listings import (
     edit_listing,
     get_listing,
     list_mine,
-    search_listings,
     withdraw_listing,
 )
 from core.models import AuditEvent, Listing

@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from bot.chatbot import ChatBot
 from core.clock import utcnow
-from core.listings import ListingFilter, create_listing, search_listings
+from core.listing_search import search_listings
+from core.listings import ListingFilter, create_listing
 from core.matching import Weights, possible, rank, sides
 from core.matchmaking import decide, propose_matches
 from core.models import Listing, Match, Notification, Partnership, PartnershipMember

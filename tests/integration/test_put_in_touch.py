@@ -8,37 +8,22 @@ from sqlmodel import select
 from bot.chatbot import ChatBot
 from bot.i18n import Tr
 from bot.notices import render_notice
-from core.listings import create_listing
-from core.matchmaking import decide, propose_matches
 from core.models import AuditEvent, ChannelIdentity, ContactPoint, Notification, Stakeholder
-from core.people import load_actor
-from tests.chat import Person, onboard
-from tests.factories import need, offer
+from tests.chat import Person, actors, onboard, onboard_donor
+from tests.factories import matched
 
 
 def two_sides(db, vocab, bot: ChatBot, *, email: str | None = None) -> tuple[Person, Person]:
     ana, kim = Person(bot, "ana"), Person(bot, "kim")
     onboard(ana, email=email)
-    onboard(
-        kim,
-        organisation="Nordic Fund",
-        kind="Government",
-        country="Norway",
-        role="I offer assistance",
-    )
+    onboard_donor(kim)
     return ana, kim
 
 
 def accept_both(db, vocab) -> int:
+    ana, kim = actors(ChatBot(db, vocab), "ana", "kim")
     with db.write() as s:
-        ids = {i.external_user_id: i.stakeholder_id for i in s.exec(select(ChannelIdentity))}
-        ana, kim = load_actor(s, ids["ana"]), load_actor(s, ids["kim"])
-        need_id = create_listing(s, vocab, ana, need()).listing.id
-        create_listing(s, vocab, kim, offer(assistance_type="equipment"))
-        [match] = propose_matches(s, vocab, need_id, threshold=0)
-        decide(s, ana, match.id, accept=True)
-        decide(s, kim, match.id, accept=True)
-        return match.id
+        return matched(s, vocab, ana, kim, accepted_by=(ana, kim))
 
 
 def told(db, vocab, kind: str, language: str = "en") -> dict[int, str]:

@@ -169,30 +169,18 @@ def test_help_in_a_dialog_repeats_the_question_and_a_sticker_is_not_an_answer(db
 
 
 def test_declining_a_match_answered_already_is_one_sentence(db, vocab) -> None:
-    from core.listings import create_listing
-    from core.matchmaking import decide, propose_matches
-    from core.people import load_actor
-    from tests.factories import need, offer
+    from tests.chat import actors, onboard_donor
+    from tests.factories import matched
 
     bot = ChatBot(db, vocab)
     ana, kim = Person(bot, "ana"), Person(bot, "kim")
     onboard(ana)
-    onboard(
-        kim,
-        organisation="Nordic Fund",
-        kind="Government",
-        country="Norway",
-        role="I offer assistance",
-    )
+    onboard_donor(kim)
+    a, k = actors(bot, "ana", "kim")
     with db.write() as s:
-        ids = {i.external_user_id: i.stakeholder_id for i in s.exec(select(ChannelIdentity))}
-        a, k = load_actor(s, ids["ana"]), load_actor(s, ids["kim"])
-        need_id = create_listing(s, vocab, a, need()).listing.id
-        create_listing(s, vocab, k, offer(assistance_type="equipment"))
-        [match] = propose_matches(s, vocab, need_id, threshold=0)
-        decide(s, k, match.id, accept=True)
+        match_id = matched(s, vocab, a, k, accepted_by=(k,))
     ana.command("matches")
     assert "The other side has already accepted." in ana.text
-    ana.press(f"c:accept:{match.id}")
-    ana.press(f"c:decline:{match.id}")
+    ana.press(f"c:accept:{match_id}")
+    ana.press(f"c:decline:{match_id}")
     assert ana.text == "You have already answered this match."
