@@ -168,3 +168,11 @@ def matched(
         decide(session, actor, match.id, accept=True)
     assert match.id is not None
     return match.id
+
+
+def bot_settings(**values: Any) -> Any:
+    """The bot's own typed settings, as the environment gives them (no .env file), with
+    these values; matching proposes every pair unless told otherwise."""
+    from bot.settings import Settings
+
+    return Settings(_env_file=None, **{"match_threshold": 0.0, **values})  # type: ignore[call-arg]

@@ -27,22 +27,18 @@ from core.models import (
 )
 from core.models.enums import Role
 from tests.chat import Person, onboard, register_need
-from tests.factories import need, offer, person
+from tests.factories import bot_settings, need, offer, person
 
 COORDINATOR_COMMANDS = ("gaps", "stats", "export")
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "root")}
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
+def settings():
+    return bot_settings(admins="console:root")
 
 
 @pytest.fixture
 def bot(db, vocab) -> ChatBot:
-    return ChatBot(db, vocab, Settings())
+    return ChatBot(db, vocab, settings())
 
 
 def coordinator(bot: ChatBot) -> Person:
@@ -199,9 +195,7 @@ def test_the_export_command_sends_a_file(bot, db, vocab) -> None:
 
 
 def test_verification_hides_listings_until_a_coordinator_verifies(db, vocab) -> None:
-    settings = Settings()
-    settings.require_verification = True
-    bot = ChatBot(db, vocab, settings)
+    bot = ChatBot(db, vocab, bot_settings(admins="console:root", require_verification=True))
     root = coordinator(bot)
     ana, kim = Person(bot, "ana"), Person(bot, "kim")
     onboard(ana)
@@ -244,9 +238,7 @@ def test_verification_hides_listings_until_a_coordinator_verifies(db, vocab) -> 
 
 
 def test_a_rejection_carries_its_reason(db, vocab) -> None:
-    settings = Settings()
-    settings.require_verification = True
-    bot = ChatBot(db, vocab, settings)
+    bot = ChatBot(db, vocab, bot_settings(admins="console:root", require_verification=True))
     root = coordinator(bot)
     eve = Person(bot, "eve")
     onboard(eve, organisation="Unknown Group", kind="NGO or civil society", country="France")

@@ -22,15 +22,11 @@ from core.models import (
 )
 from core.models.enums import ListingStatus, MatchStatus, Platform, Role
 from tests.chat import Person, onboard, register_need
-from tests.factories import active_partnership, need, offer, person
+from tests.factories import active_partnership, bot_settings, need, offer, person
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "root")}
-    require_verification = True
-    match_threshold = 0.0
-    weights = None
+def settings():
+    return bot_settings(admins="console:root", require_verification=True)
 
 
 def stakeholder_of(db, user: str) -> int:
@@ -43,7 +39,7 @@ def stakeholder_of(db, user: str) -> int:
 
 
 def test_joining_a_verified_organisation_waits_for_a_coordinator(db, vocab) -> None:
-    bot = ChatBot(db, vocab, Settings())
+    bot = ChatBot(db, vocab, settings())
     root = Person(bot, "root")
     onboard(
         root,

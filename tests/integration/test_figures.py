@@ -23,22 +23,18 @@ from core.storage import Database
 from core.usage import record_usage
 from core.vocabularies import Vocabularies
 from tests.chat import Person, onboard
-from tests.factories import need, offer, person
+from tests.factories import bot_settings, need, offer, person
 
 MONEY = {"quantity": None, "unit": None, "currency": "USD"}
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "root")}
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
+def settings():
+    return bot_settings(admins="console:root")
 
 
 @pytest.fixture
 def bot(db, vocab) -> ChatBot:
-    return ChatBot(db, vocab, Settings())
+    return ChatBot(db, vocab, settings())
 
 
 @pytest.fixture

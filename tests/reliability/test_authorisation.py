@@ -13,7 +13,7 @@ from core.matchmaking import propose_matches
 from core.models import Listing, Match, Partnership, PartnershipMember, StakeholderRole
 from core.models.enums import Role
 from tests.chat import Person, onboard
-from tests.factories import need, offer, person
+from tests.factories import bot_settings, need, offer, person
 
 ROLES = ("newcomer", "field_contact", "donor", "coordinator", "admin")
 ONBOARD = {
@@ -34,12 +34,8 @@ ONBOARD = {
 }
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "user-admin")}
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
+def settings():
+    return bot_settings(admins="console:user-admin")
 
 
 def world(db, vocab) -> None:
@@ -109,7 +105,7 @@ MAY = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_command_by_every_role(sqlite_db, vocab, role) -> None:
-    bot = ChatBot(sqlite_db, vocab, Settings())
+    bot = ChatBot(sqlite_db, vocab, settings())
     world(sqlite_db, vocab)
     someone = actor(bot, role)
     outsider = role in ("newcomer", "field_contact", "donor")

@@ -12,15 +12,11 @@ from sqlmodel import SQLModel
 from bot.chatbot import ChatBot
 from bot.messages import FOLDER_PREFIX
 from tests.chat import Person, actors, onboard, onboard_donor
-from tests.factories import matched
+from tests.factories import bot_settings, matched
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "root")}
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
+def settings():
+    return bot_settings(admins="console:root")
 
 
 def files_naming(words: tuple[str, ...]) -> list[Path]:
@@ -34,7 +30,7 @@ def files_naming(words: tuple[str, ...]) -> list[Path]:
 
 
 def test_forgetting_reaches_notices_to_others_and_files_left_behind(db, vocab) -> None:
-    bot = ChatBot(db, vocab, Settings())
+    bot = ChatBot(db, vocab, settings())
     onboard(
         Person(bot, "root"),
         organisation="Secretariat",

@@ -15,21 +15,15 @@ from core.matchmaking import propose_matches
 from core.models import Notification
 from core.models.enums import Role
 from tests.chat import Person, onboard, register_need
-from tests.factories import need, offer, person
+from tests.factories import bot_settings, need, offer, person
 
 
-class Settings:
-    default_language = "en"
-    admin_identities: set = set()
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
-    max_listings_per_day = 2
-    max_match_notices_per_day = 3
+def settings():
+    return bot_settings(max_listings_per_day=2, max_match_notices_per_day=3)
 
 
 def test_a_person_creates_a_limited_number_of_listings_a_day(db, vocab) -> None:
-    bot = ChatBot(db, vocab, Settings())
+    bot = ChatBot(db, vocab, settings())
     ana = Person(bot, "ana")
     onboard(ana)
     register_need(ana, title="First kits")

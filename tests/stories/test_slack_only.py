@@ -27,19 +27,16 @@ from tests.adapters.slack_harness import (
 from tests.adapters.slack_harness import (
     select as chosen,
 )
+from tests.factories import bot_settings
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("slack", "T1", "U3")}  # the coordinator of this workspace
-    require_verification = False
-    match_threshold = 0.3
-    weights = None
+def settings():
+    return bot_settings(admins="slack:T1/U3", match_threshold=0.3)
 
 
 @pytest.fixture
 async def slack(sqlite_db, vocab):
-    async with slack_workspace(ChatBot(sqlite_db, vocab, Settings())) as client:
+    async with slack_workspace(ChatBot(sqlite_db, vocab, settings())) as client:
         yield client
 
 

@@ -27,15 +27,12 @@ from tests.adapters.slack_harness import checks, settle, slack_workspace, typed
 from tests.adapters.slack_harness import select as chosen
 from tests.adapters.telegram_offline import OfflineRequest, Updates
 from tests.adapters.test_telegram import Phone
+from tests.factories import bot_settings
 from tests.integration.test_follow_up import Clock
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("slack", "T1", "U3")}  # Claire, who joins later
-    require_verification = False
-    match_threshold = 0.3
-    weights = None
+def settings():
+    return bot_settings(admins="slack:T1/U3", match_threshold=0.3)
 
 
 START = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)  # 10:00 in Phnom Penh
@@ -45,7 +42,7 @@ START = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)  # 10:00 in Phnom Penh
 async def world(sqlite_db, vocab):
     quiet_hours.configure(quiet_hours.QuietHours())  # this story keeps the nights quiet
     clock = Clock(START)
-    chatbot = ChatBot(sqlite_db, vocab, Settings(), clock=clock)
+    chatbot = ChatBot(sqlite_db, vocab, settings(), clock=clock)
     offline, updates = OfflineRequest(), Updates()
     telegram = build_application(TelegramConfig(token="1:STORY"), chatbot, request=offline)
     async with telegram, slack_workspace(chatbot) as slack:
