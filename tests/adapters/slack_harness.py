@@ -211,6 +211,30 @@ class SlackClient:
         await settle(self.api)
 
 
+async def introduce(
+    slack: SlackClient,
+    user: str,
+    organisation: str,
+    kind: str,
+    country: str,
+    role: str,
+    *,
+    name: str | None = None,
+) -> None:
+    """The introduction in the direct messages, on UTC, sharing nothing with partners."""
+    await slack.say(user, "hello")
+    await slack.tap(user, "English")
+    await slack.say(user, name or f"{user} Tester")
+    await slack.say(user, organisation)
+    await slack.tap(user, kind)
+    await slack.say(user, country)
+    await slack.tap(user, role)
+    await slack.tap(user, "UTC")
+    await slack.tap(user, "Skip")  # how partners may reach them: nothing shared
+    await slack.tap(user, "Save")
+    assert "you are registered" in slack.api.texts()
+
+
 async def settle(api: FakeSlackApi, method: str = "views.publish", timeout: float = 5.0) -> None:
     """Waits for the work Bolt does after the ack: a reply ends with the Home re-published."""
     deadline = time.monotonic() + timeout

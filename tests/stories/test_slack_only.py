@@ -20,6 +20,7 @@ from tests.adapters.slack_harness import (
     SlackClient,
     checks,
     date,
+    introduce,
     settle,
     slack_workspace,
     typed,
@@ -38,22 +39,6 @@ def settings():
 async def slack(sqlite_db, vocab):
     async with slack_workspace(ChatBot(sqlite_db, vocab, settings())) as client:
         yield client
-
-
-async def introduce(
-    slack: SlackClient, user: str, organisation: str, kind: str, country: str, role: str
-) -> None:
-    await slack.say(user, "hello")
-    await slack.tap(user, "English")
-    await slack.say(user, f"{user} Tester")
-    await slack.say(user, organisation)
-    await slack.tap(user, kind)
-    await slack.say(user, country)
-    await slack.tap(user, role)
-    await slack.tap(user, "UTC")
-    await slack.tap(user, "Skip")  # how partners may reach them: nothing shared
-    await slack.tap(user, "Save")
-    assert "you are registered" in slack.api.texts()
 
 
 async def deliver(slack: SlackClient, db, vocab) -> None:

@@ -23,7 +23,7 @@ from core.export import export, nested
 from core.models import Notification, Partnership, ProgressReport
 from core.models.enums import PartnershipStatus, ReportStatus
 from core.reminders import Policy, sweep
-from tests.adapters.slack_harness import checks, settle, slack_workspace, typed
+from tests.adapters.slack_harness import checks, introduce, settle, slack_workspace, typed
 from tests.adapters.slack_harness import select as chosen
 from tests.adapters.telegram_offline import OfflineRequest, Updates
 from tests.adapters.test_telegram import Phone
@@ -87,16 +87,7 @@ async def test_the_story_across_roles_and_platforms(world, sqlite_db, vocab) -> 
     assert "Saved: your need" in ana.texts
 
     # Kim, a donor on Slack, registers an offer through the form.
-    await slack.say("U1", "hello")
-    await slack.tap("U1", "English")
-    await slack.say("U1", "Kim Berg")
-    await slack.say("U1", "Nordic Fund")
-    await slack.tap("U1", "Government")
-    await slack.say("U1", "Norway")
-    await slack.tap("U1", "I offer")
-    await slack.tap("U1", "UTC")
-    await slack.tap("U1", "Skip")  # Kim shares nothing
-    await slack.tap("U1", "Save")
+    await introduce(slack, "U1", "Nordic Fund", "Government", "Norway", "I offer", name="Kim Berg")
     await slack.slash("U1", "offer")
     form = {
         "assistance_type": chosen("financial"),
@@ -168,16 +159,15 @@ async def test_the_story_across_roles_and_platforms(world, sqlite_db, vocab) -> 
     assert "is with the coordinator" in ana.texts
 
     # Claire signs up afterwards, finds the report, reads its figures and returns it.
-    await slack.say("U3", "hello")
-    await slack.tap("U3", "English")
-    await slack.say("U3", "Claire Dubois")
-    await slack.say("U3", "Support Unit")
-    await slack.tap("U3", "Intergovernmental")
-    await slack.say("U3", "Switzerland")
-    await slack.tap("U3", "I register needs")
-    await slack.tap("U3", "UTC")
-    await slack.tap("U3", "Skip")
-    await slack.tap("U3", "Save")
+    await introduce(
+        slack,
+        "U3",
+        "Support Unit",
+        "Intergovernmental",
+        "Switzerland",
+        "I register needs",
+        name="Claire Dubois",
+    )
     await slack.slash("U3", "reports")
     texts = slack.api.texts().replace("\u200b", "")
     assert "People rehabilitated: 20 of 40 people (50%) · women 12, men 8" in texts
