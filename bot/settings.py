@@ -74,6 +74,21 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
 
+    # The public web platform (pages, feeds, API, IATI), served by `partnerbot serve`.
+    web_enabled: bool = True
+    # The address people reach the server at, for links in feeds, the IATI file and the chat;
+    # by default http://<http_host>:<http_port>.
+    public_url: str | None = None
+    # Requests per minute and client (by address, held in memory only) on the API and feeds.
+    web_rate_limit: int = Field(default=120, ge=1)
+    # Signs the coordinators' login links; without it links stop working at each restart.
+    web_secret: SecretStr | None = None
+    web_login_minutes: int = Field(default=30, ge=1)
+    # The platform as IATI's reporting organisation.
+    iati_reporting_org_ref: str = "XI-IATI-PARTNERBOT"
+    iati_reporting_org_name: str = "Platform for Partnerships"
+    iati_reporting_org_type: str = "40"
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, url: str) -> str:
@@ -136,6 +151,10 @@ class Settings(BaseSettings):
         return found
 
     @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
+    @property
     def has_telegram(self) -> bool:
         return self.telegram_token is not None
 
@@ -151,6 +170,7 @@ class Settings(BaseSettings):
             self.slack_bot_token,
             self.slack_signing_secret,
             self.slack_app_token,
+            self.web_secret,
         ]
         found = [v.get_secret_value() for v in values if v is not None]
         password = make_url(self.database_url).password
