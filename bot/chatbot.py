@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -29,6 +28,7 @@ from bot.i18n import Tr, supported
 from bot.messages import Inbound, Outcome, Reply, Sender
 from bot.metrics import STEP_SECONDS, UPDATES
 from bot.outbox import Channel, Dispatcher
+from bot.settings import Settings
 from bot.speaker import load_speaker
 from bot.units import run_unit
 from core.clock import utcnow
@@ -46,15 +46,15 @@ class ChatBot(Dispatch):
         self,
         db: Database,
         vocab: Vocabularies,
-        settings: Any = None,
+        settings: Settings | None = None,
         clock: Callable[[], datetime] = utcnow,
         commands: Registry = REGISTRY,
     ) -> None:
         self.db = db
         self.clock = clock
         self.vocab = vocab
-        self.settings = settings
-        self.default_language = getattr(settings, "default_language", "en")
+        self.settings = settings if settings is not None else Settings()
+        self.default_language = self.settings.default_language
         self.commands = commands
         super().__init__()
 

@@ -5,6 +5,7 @@ kept here: 3,000 characters a section, 50 blocks a message, 25 elements an actio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -167,18 +168,30 @@ def _input(field: FormField) -> InputBlock:
     )
 
 
+def _options(field: FormField) -> list[Option]:
+    return [Option(value=c.value, label=c.label[:75]) for c in field.choices][:100]
+
+
+def _several(field: FormField) -> Any:
+    options = _options(field)
+    if len(options) <= 10:  # all in sight: ticked like a paper form
+        return CheckboxesElement(action_id="value", options=options)
+    return StaticMultiSelectElement(action_id="value", options=options)
+
+
+# The widget of each kind of answer that is not typed text (see bot.dialogs.kinds).
+_WIDGETS: dict[Kind, Callable[[FormField], Any]] = {
+    Kind.choice: lambda field: StaticSelectElement(action_id="value", options=_options(field)),
+    Kind.multi: _several,
+    Kind.date: lambda field: DatePickerElement(action_id="value"),
+    Kind.yes_no: lambda field: RadioButtonsElement(action_id="value", options=_options(field)),
+}
+
+
 def _element(field: FormField) -> Any:
-    options = [Option(value=c.value, label=c.label[:75]) for c in field.choices][:100]
-    if field.kind == Kind.choice:
-        return StaticSelectElement(action_id="value", options=options)
-    if field.kind == Kind.multi:
-        if len(options) <= 10:
-            return CheckboxesElement(action_id="value", options=options)
-        return StaticMultiSelectElement(action_id="value", options=options)
-    if field.kind == Kind.date:
-        return DatePickerElement(action_id="value")
-    if field.kind == Kind.yes_no:
-        return RadioButtonsElement(action_id="value", options=options)
+    widget = _WIDGETS.get(field.kind)
+    if widget is not None:
+        return widget(field)
     return PlainTextInputElement(action_id="value", multiline=field.multiline)
 
 

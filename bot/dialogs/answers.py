@@ -7,14 +7,13 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from babel.dates import parse_date as babel_parse_date
 
-from bot.dialogs.steps import Choice, Ctx, Kind, Step
+from bot.dialogs.steps import Choice
 from bot.i18n import LANGUAGES, Tr, fold
 from core.errors import InvalidInput
-from core.validation import check_positive, clean_text
+from core.validation import check_positive
 from core.vocabularies import Vocabularies
 
 YES = {"yes", "y", "oui", "o", "si", "sí", "s", "ok", "1"}
@@ -147,30 +146,6 @@ def _match_place(text: str, tr: Tr, codes: list[str], field: str, key: str) -> s
 def _names(code: str) -> frozenset[str]:
     """A place's name in every language we speak: people type what they know."""
     return frozenset(fold(Tr(language).region(code)) for language in LANGUAGES)
-
-
-def parse_answer(ctx: Ctx, step: Step, text: str) -> Any:
-    """What a person typed in answer to a step, read by the step's kind."""
-    kind, name = step.kind, step.name
-    if kind is Kind.text:
-        return clean_text(text, name, min_len=step.min_len, max_len=step.max_len)
-    if kind is Kind.number:
-        return parse_number(text, name)
-    if kind is Kind.money_or_quantity:
-        return parse_money_or_quantity(text, ctx.vocab, name)
-    if kind is Kind.date:
-        return parse_date(text, ctx.tr, name)
-    if kind is Kind.country:
-        return match_country(text, ctx.tr, ctx.vocab, name)
-    if kind is Kind.region:
-        return match_region(text, ctx.tr, ctx.vocab, name)
-    if kind is Kind.yes_no:
-        return parse_yes_no(text, name)
-    choices = step.choices(ctx) if step.choices else []
-    if kind is Kind.multi:
-        parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
-        return list(dict.fromkeys(match_choice(choices, p, name) for p in parts))
-    return match_choice(choices, text, name)
 
 
 def match_choice(choices: list[Choice], text: str, name: str) -> str:

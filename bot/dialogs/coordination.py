@@ -116,7 +116,6 @@ def _save_forget(ctx: Ctx) -> list[Reply]:
         return [Reply(ctx.tr(N_("All right, nothing changed.")))]
     words = forget(ctx.session, ctx.person.id)
     purge_files(words)
-    ctx.follow_up = None
     return [
         Reply(
             ctx.tr(
@@ -140,9 +139,9 @@ def approve_person(ctx: Ctx, stakeholder_id: int) -> list[Reply]:
             ctx.session,
             ctx.vocab,
             listing_id,
-            weights=getattr(settings, "weights", None),
-            threshold=getattr(settings, "match_threshold", 0.55),
-            notice_cap=getattr(settings, "max_match_notices_per_day", None),
+            weights=settings.weights,
+            threshold=settings.match_threshold,
+            notice_cap=settings.max_match_notices_per_day,
         )
     return [Reply(ctx.tr(N_("Verified; they are told, and their listings are now visible.")))]
 

@@ -1,10 +1,12 @@
-"""The dialog engine. A dialog is a declared sequence of steps; its state is a Conversation
-row committed with every answer. Adapters never see steps: they get neutral replies with
-buttons whose tokens come back here.
+"""The dialog engine. A dialog is a declared sequence of steps (bot.dialogs.steps); its state
+is a Conversation row committed with every answer. Adapters never see steps: they get
+neutral replies with buttons whose tokens come back here.
 
-The flow: ask the first applicable step that has no answer yet; after the last one, show a
-summary with Save / Change a field / Cancel; save through a core use case. Back, Skip and
-Cancel are buttons on every step, and typed answers are accepted wherever a tap is."""
+The parts: the steps declare; the flow (bot.dialogs.flow) moves the conversation from
+question to question; the answer kinds (bot.dialogs.kinds) read and show answers; prompts
+(bot.dialogs.prompts) render; forms (bot.dialogs.forms) turn a dialog into one screen. This
+module strings them together for one message: it loads the dialog once, reads the input,
+asks the flow, renders what comes next, and saves through the dialog's use case."""
 
 from __future__ import annotations
 
@@ -16,15 +18,26 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.actions import DialogAction
-from bot.dialogs import answers as parse
 from bot.dialogs import prompts
+from bot.dialogs.answers import YES
+from bot.dialogs.flow import Flow, Next
 from bot.dialogs.forms import fill_form, form_fields
-from bot.dialogs.steps import Choice, ChoicesFn, Ctx, Dialog, FormField, Kind, Mode, Step
+from bot.dialogs.kinds import parse_answer
+from bot.dialogs.steps import (
+    Choice,
+    ChoicesFn,
+    Ctx,
+    Dialog,
+    FormField,
+    Kind,
+    Mode,
+    Saved,
+    Step,
+)
 from bot.errors import error_text
 from bot.i18n import N_, fold
 from bot.messages import Reply
 from bot.text import Text
-from core.clock import utcnow
 from core.errors import DomainError, InvalidInput
 from core.models import Conversation, SetAsideDialog
 from core.storage import may_take_long
@@ -39,8 +52,11 @@ __all__ = [
     "FormField",
     "Kind",
     "Mode",
+    "Saved",
     "Step",
 ]
+
+SAVE_WORDS = YES | {"save", "enregistrer", "guardar"}
 
 
 class DialogEngine:
@@ -62,18 +78,16 @@ class DialogEngine:
         at_summary: bool = False,
     ) -> list[Reply]:
         self.discard(ctx)
-        conv = Conversation(
-            identity_id=ctx.identity.id,  # type: ignore[arg-type]
+        conv = Conversation.begin(
+            identity_id=ctx.identity.id,
             dialog=name,
             nonce=secrets.token_hex(3),
-            answers=dict(answers or {}),
-            context=dict(context or {}),
+            answers=answers,
+            context=context,
         )
         ctx.session.add(conv)
-        ctx.answers, ctx.context = conv.answers, conv.context
-        if at_summary:
-            return self._to_summary(ctx, conv)
-        return self._advance(ctx, conv, [])
+        flow = self._flow(ctx, conv)
+        return self._show(flow, flow.to_summary() if at_summary else flow.advance())
 
     def current(self, ctx: Ctx) -> Conversation | None:
         return ctx.session.exec(
@@ -119,29 +133,26 @@ class DialogEngine:
     def resume(self, ctx: Ctx, aside: SetAsideDialog) -> list[Reply]:
         """The dialog set aside, where it stopped, with fresh buttons; one under way
         takes its place aside."""
-        saved = (aside.dialog, aside.step, dict(aside.answers), list(aside.history))
-        context = dict(aside.context)
+        saved = Conversation.begin(
+            identity_id=ctx.identity.id,
+            dialog=aside.dialog,
+            nonce=secrets.token_hex(3),
+            step=aside.step,
+            answers=dict(aside.answers),
+            history=list(aside.history),
+            context=dict(aside.context),
+        )
         ctx.session.delete(aside)
         ctx.session.flush()
         current = self.current(ctx)
         if current is not None and current.mode != Mode.results:
             self.set_aside(ctx, current)
         self.discard(ctx)
-        dialog, step, answers, history = saved
-        conv = Conversation(
-            identity_id=ctx.identity.id,  # type: ignore[arg-type]
-            dialog=dialog,
-            nonce=secrets.token_hex(3),
-            step=step,
-            answers=answers,
-            history=history,
-            context=context,
-        )
-        ctx.session.add(conv)
-        ctx.answers, ctx.context = conv.answers, conv.context
-        if conv.step is None:  # it was set aside at its summary
-            return self._to_summary(ctx, conv)
-        return self.prompt(ctx, conv)
+        ctx.session.add(saved)
+        flow = self._flow(ctx, saved)
+        if saved.step is None:  # it was set aside at its summary
+            return self._show(flow, flow.to_summary())
+        return self._show(flow, flow.current())
 
     def title_of(self, conv: Conversation | SetAsideDialog) -> str:
         dialog = self.dialogs.get(conv.dialog)
@@ -150,227 +161,154 @@ class DialogEngine:
     # -- input -------------------------------------------------------------------------------
 
     def on_text(self, ctx: Ctx, conv: Conversation, text: str) -> list[Reply]:
-        dialog = self._load(ctx, conv)
+        flow = self._flow(ctx, conv)
         if conv.mode == Mode.ask:
-            step = dialog.step(conv.step)
+            step = flow.dialog.step(conv.step)
             if step is None:
-                return self._advance(ctx, conv, [])
-            return self._answer_text(ctx, conv, step, text)
+                return self._show(flow, flow.advance())
+            return self._answer_text(flow, step, text)
         if conv.mode == Mode.confirm:
-            if fold(text) in parse.YES | {"save", "enregistrer", "guardar"}:
-                return self._save(ctx, conv, dialog)
-            return [
-                Reply(
-                    ctx.tr(
-                        N_(
-                            "Please check the summary and tap **Save**, "
-                            "**Change a field** or **Cancel**."
-                        )
-                    )
-                ),
-                *prompts.summary(ctx, conv, dialog),
-            ]
-        return self.prompt(ctx, conv)
+            if fold(text) in SAVE_WORDS:
+                return self._save(flow)
+            please = N_(
+                "Please check the summary and tap **Save**, **Change a field** or **Cancel**."
+            )
+            return [Reply(flow.ctx.tr(please)), *self._show(flow, Next("summary"))]
+        return self._show(flow, flow.current())
 
     def on_action(self, ctx: Ctx, conv: Conversation, action: DialogAction) -> list[Reply]:
-        dialog = self._load(ctx, conv)
-        op, arg = action.op, action.arg
+        flow = self._flow(ctx, conv)
+        op, arg, dialog = action.op, action.arg, flow.dialog
         step = dialog.step(conv.step)
         if op == "back":
-            return self._back(ctx, conv, dialog)
+            return self._show(flow, flow.back())
         if conv.mode == Mode.ask and step is not None:
             if op == "skip" and step.optional:
-                return self._store(ctx, conv, step, None)
+                return self._show(flow, flow.store(step, None))
             if op == "pick":
-                return self._pick(ctx, conv, step, arg)
+                return self._pick(flow, step, arg)
             if op == "done" and step.kind is Kind.multi:
-                return self._multi_done(ctx, conv, step)
+                return self._show(flow, flow.done(step))
             if op == "several" and step.quick:
-                conv.context = {**conv.context, "several": True}
-                self._bump(conv)
-                return [prompts.step_reply(ctx, conv, step, edit=True)]
+                return self._show(flow, flow.several(step))
             if op == "val":
-                return self._answer_text(ctx, conv, step, arg)
+                return self._answer_text(flow, step, arg)
         if conv.mode == Mode.confirm:
             if op == "save":
-                return self._save(ctx, conv, dialog)
+                return self._save(flow)
             if op == "change":
-                self._bump(conv, mode=Mode.pick_field, step=None)
-                return [prompts.field_menu(ctx, conv, dialog)]
+                return self._show(flow, flow.change())
         if conv.mode == Mode.results and dialog.on_result is not None:
-            self._bump(conv)
-            ctx.token = lambda op, arg="": prompts.token(conv, op, arg)
-            replies = dialog.on_result(ctx, op, arg)
-            conv.context = dict(ctx.context)  # a new dict, so the JSON column is saved
-            return replies
+            flow.bump()
+            return dialog.on_result(flow.ctx, op, arg)
         if conv.mode == Mode.pick_field:
-            target = dialog.step(arg)
-            if op == "field" and target is not None and target.applies(ctx):
-                self._bump(conv, mode=Mode.ask, step=target.name)
-                conv.context = {**conv.context, "editing": True}
-                return self.prompt(ctx, conv)
+            if op == "field" and (chosen := flow.edit(arg)) is not None:
+                return self._show(flow, chosen)
             if op == "summary":
-                return self._to_summary(ctx, conv)
-        return self.stale(ctx, conv)
+                return self._show(flow, flow.to_summary())
+        return self._stale(flow)
 
     def stale(self, ctx: Ctx, conv: Conversation | None) -> list[Reply]:
-        note = Reply(ctx.tr(N_("That button belongs to an earlier question.")))
         if conv is None:
-            return [
-                Reply(
-                    ctx.tr(
-                        N_(
-                            "That button belongs to a conversation that is over. "
-                            "Type /help to see what you can do."
-                        )
-                    )
-                )
-            ]
-        return [note, *self.prompt(ctx, conv)]
+            over = N_(
+                "That button belongs to a conversation that is over. "
+                "Type /help to see what you can do."
+            )
+            return [Reply(ctx.tr(over))]
+        return self._stale(self._flow(ctx, conv))
 
-    # -- prompting ---------------------------------------------------------------------------
+    def _stale(self, flow: Flow) -> list[Reply]:
+        note = Reply(flow.ctx.tr(N_("That button belongs to an earlier question.")))
+        return [note, *self._show(flow, flow.current())]
 
     def prompt(self, ctx: Ctx, conv: Conversation) -> list[Reply]:
-        dialog = self._load(ctx, conv)
-        if conv.mode == Mode.confirm:
-            return prompts.summary(ctx, conv, dialog)
-        if conv.mode == Mode.pick_field:
-            return [prompts.field_menu(ctx, conv, dialog)]
-        step = dialog.step(conv.step)
-        if step is None:
-            return self._advance(ctx, conv, [])
-        return [prompts.step_reply(ctx, conv, step)]
+        """The question (or summary) the conversation is at, asked again."""
+        flow = self._flow(ctx, conv)
+        return self._show(flow, flow.current())
 
-    # -- transitions -------------------------------------------------------------------------
+    # -- reading answers ---------------------------------------------------------------------
 
-    def _answer_text(self, ctx: Ctx, conv: Conversation, step: Step, text: str) -> list[Reply]:
+    def _answer_text(self, flow: Flow, step: Step, text: str) -> list[Reply]:
+        ctx = flow.ctx
         try:
-            value = parse.parse_answer(ctx, step, text)
+            value = parse_answer(ctx, step, text)
             if step.check is not None:
                 value = step.check(ctx, value)
         except InvalidInput as error:
-            return prompts.invalid_replies(ctx, conv, step, error)
+            return self._show(flow, Next("invalid", step, error=error))
         if step.kind is Kind.multi:
-            conv.context = {**conv.context, "selected": value}
-            return self._multi_done(ctx, conv, step)
-        return self._store(ctx, conv, step, value)
+            flow.conv.context["selected"] = value
+            return self._show(flow, flow.done(step))
+        return self._stored(flow, step, value)
 
-    def _pick(self, ctx: Ctx, conv: Conversation, step: Step, arg: str) -> list[Reply]:
-        choice = prompts.chosen(step.choices(ctx) if step.choices else [], arg)
+    def _pick(self, flow: Flow, step: Step, arg: str) -> list[Reply]:
+        ctx = flow.ctx
+        choice = prompts.chosen(step.choices_for(ctx), arg)
         if choice is None:
-            return self.stale(ctx, conv)
+            return self._stale(flow)
         value = choice.value
-        if step.kind is Kind.multi and step.quick and not conv.context.get("several"):
-            return self._store(ctx, conv, step, [value])  # one tap for one
+        if step.kind is Kind.multi and step.quick and not flow.conv.context.get("several"):
+            return self._stored(flow, step, [value])  # one tap for one
         if step.kind is Kind.multi:
-            selected = list(conv.context.get("selected", []))
-            selected = (
-                [v for v in selected if v != value] if value in selected else [*selected, value]
-            )
-            conv.context = {**conv.context, "selected": selected}
-            self._bump(conv)
-            return [prompts.step_reply(ctx, conv, step, edit=True)]
+            return self._show(flow, flow.toggle(step, value))
         if step.check is not None:
             try:
                 value = step.check(ctx, value)
             except InvalidInput as error:
-                return prompts.invalid_replies(ctx, conv, step, error)
-        return self._store(ctx, conv, step, value)
+                return self._show(flow, Next("invalid", step, error=error))
+        return self._stored(flow, step, value)
 
-    def _multi_done(self, ctx: Ctx, conv: Conversation, step: Step) -> list[Reply]:
-        selected = list(conv.context.get("selected", []))
-        if not selected and not step.optional:
-            error = InvalidInput("invalid.pick_one", field=step.name)
-            return prompts.invalid_replies(ctx, conv, step, error)
-        return self._store(ctx, conv, step, selected or None)
+    def _stored(self, flow: Flow, step: Step, value: Any) -> list[Reply]:
+        shown = flow.store(step, value)
+        if step.speaks:  # the next questions are asked in the language just chosen
+            flow = Flow(flow.ctx.speaking(value), flow.dialog, flow.conv)
+        return self._show(flow, shown)
 
-    def _store(self, ctx: Ctx, conv: Conversation, step: Step, value: Any) -> list[Reply]:
-        answers = {**conv.answers, step.name: value}
-        if conv.answers.get(step.name, value) != value:
-            for name in step.resets:  # e.g. a new organisation name voids the old pick
-                answers.pop(name, None)
-        conv.answers = answers
-        ctx.answers = conv.answers
-        context = {k: v for k, v in conv.context.items() if k not in ("selected", "several")}
-        editing = context.pop("editing", False)
-        conv.context = ctx.context = context
-        if not editing:
-            conv.history = [*conv.history, step.name]
-        return self._advance(ctx, conv, [])
+    # -- showing what comes next -------------------------------------------------------------
 
-    def _advance(self, ctx: Ctx, conv: Conversation, before: list[Reply]) -> list[Reply]:
-        dialog = self._load(ctx, conv)
-        ctx.answers, ctx.context = conv.answers, conv.context
-        pending = next(
-            (
-                s
-                for s in dialog.steps
-                if s.in_flow and s.applies(ctx) and s.name not in conv.answers
-            ),
-            None,
-        )
-        if pending is not None:
-            self._bump(conv, mode=Mode.ask, step=pending.name)
-            if pending.kind is Kind.multi:
-                conv.context = {**conv.context, "selected": []}
-            return [*before, prompts.step_reply(ctx, conv, pending)]
-        if dialog.confirm:
-            return [*before, *self._to_summary(ctx, conv)]
-        return [*before, *self._save(ctx, conv, dialog)]
+    def _show(self, flow: Flow, shown: Next) -> list[Reply]:
+        ctx, conv, dialog = flow.ctx, flow.conv, flow.dialog
+        if shown.show == "step" and shown.step is not None:
+            return [prompts.step_reply(ctx, conv, shown.step, edit=shown.edit)]
+        if shown.show == "invalid" and shown.step is not None and shown.error is not None:
+            return prompts.invalid_replies(ctx, conv, shown.step, shown.error)
+        if shown.show == "summary":
+            return prompts.summary(ctx, conv, dialog)
+        if shown.show == "fields":
+            return [prompts.field_menu(ctx, conv, dialog)]
+        if shown.show == "first":
+            first = Reply(ctx.tr(N_("This is the first question.")))
+            return [first, *self._show(flow, flow.current())]
+        return self._save(flow)
 
-    def _to_summary(self, ctx: Ctx, conv: Conversation) -> list[Reply]:
-        dialog = self._load(ctx, conv)
-        self._bump(conv, mode=Mode.confirm, step=None)
-        return prompts.summary(ctx, conv, dialog)
-
-    def _back(self, ctx: Ctx, conv: Conversation, dialog: Dialog) -> list[Reply]:
-        if conv.context.get("editing") or conv.mode == Mode.pick_field:
-            conv.context = {k: v for k, v in conv.context.items() if k != "editing"}
-            return self._to_summary(ctx, conv)
-        if not conv.history:
-            return [Reply(ctx.tr(N_("This is the first question."))), *self.prompt(ctx, conv)]
-        *rest, previous = conv.history
-        conv.history = rest
-        conv.answers = {k: v for k, v in conv.answers.items() if k != previous}
-        ctx.answers = conv.answers
-        step = dialog.step(previous)
-        self._bump(conv, mode=Mode.ask, step=previous)
-        if step is not None and step.kind is Kind.multi:
-            conv.context = {**conv.context, "selected": []}
-        return self.prompt(ctx, conv)
-
-    def _save(self, ctx: Ctx, conv: Conversation, dialog: Dialog) -> list[Reply]:
-        ctx.answers, ctx.context = conv.answers, conv.context
+    def _save(self, flow: Flow) -> list[Reply]:
+        ctx, conv, dialog = flow.ctx, flow.conv, flow.dialog
         if dialog.on_result is not None:
-            self._bump(conv, mode=Mode.results, step=None)
-        ctx.token = lambda op, arg="": prompts.token(conv, op, arg)
+            flow.to_results()
         if dialog.slow:
             may_take_long()
         try:
             with ctx.session.begin_nested():
-                replies = dialog.save(ctx)
+                saved = dialog.save(ctx)
         except InvalidInput as error:
             step = next((s for s in dialog.steps if s.owns(error.field)), None)
             if step is None:
-                return [Reply(error_text(ctx.tr, error)), *self._to_summary(ctx, conv)]
-            conv.context = {**conv.context, "editing": True}
-            self._bump(conv, mode=Mode.ask, step=step.name)
-            return prompts.invalid_replies(ctx, conv, step, error)
+                return [Reply(error_text(ctx.tr, error)), *self._show(flow, flow.to_summary())]
+            return self._show(flow, flow.reopen(step, error))
         except DomainError as error:
-            return [Reply(error_text(ctx.tr, error)), *self._to_summary(ctx, conv)]
+            return [Reply(error_text(ctx.tr, error)), *self._show(flow, flow.to_summary())]
+        result = saved if isinstance(saved, Saved) else Saved(saved)
         if self.on_saved is not None:
             self.on_saved(ctx, dialog.name)
         if dialog.on_result is not None:
-            conv.context = dict(ctx.context)
-            return replies
+            return result.replies  # the conversation stays, for the results' buttons
         if not sa.inspect(conv).deleted:  # a save may end the account itself (/forgetme)
             ctx.session.delete(conv)
         ctx.session.flush()
-        if ctx.follow_up is not None:
-            name, answers = ctx.follow_up
-            ctx.follow_up = None
-            return [*replies, *self.start(ctx, name, answers=answers)]
-        return replies
+        if result.then is not None:
+            name, answers = result.then
+            return [*result.replies, *self.start(ctx, name, answers=answers)]
+        return result.replies
 
     # -- one-screen forms ----------------------------------------------------------------------
 
@@ -384,17 +322,10 @@ class DialogEngine:
         """Checks a submitted form: the answers, and an error per field (see bot.dialogs.forms)."""
         return fill_form(ctx, self.dialogs[name], raw)
 
-    # -- helpers -----------------------------------------------------------------------------
+    # -- loading -----------------------------------------------------------------------------
 
-    def _load(self, ctx: Ctx, conv: Conversation) -> Dialog:
-        ctx.answers, ctx.context = conv.answers, conv.context
-        return self.dialogs[conv.dialog].for_context(ctx)
-
-    @staticmethod
-    def _bump(conv: Conversation, *, mode: Mode | None = None, step: str | None = "") -> None:
-        conv.revision += 1
-        conv.updated_at = utcnow()
-        if mode is not None:
-            conv.mode = mode
-        if step != "":
-            conv.step = step
+    def _flow(self, ctx: Ctx, conv: Conversation) -> Flow:
+        """The conversation's dialog, built once for this message (a report's questions come
+        from its partnership's indicators), with the context bound to the conversation."""
+        ctx = ctx.bound(conv)
+        return Flow(ctx, self.dialogs[conv.dialog].for_context(ctx), conv)

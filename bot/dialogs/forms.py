@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.dialogs.answers import parse_answer
+from bot.dialogs.kinds import form_choices, parse_submitted
 from bot.dialogs.prompts import label
-from bot.dialogs.steps import Choice, Ctx, Dialog, FormField, Kind, Step
+from bot.dialogs.steps import Ctx, Dialog, FormField, Kind, Step
 from bot.errors import error_text
 from bot.i18n import N_
 from bot.text import Text
@@ -19,8 +19,8 @@ def form_fields(ctx: Ctx, dialog: Dialog, answers: dict[str, Any] | None = None)
     """The dialog's questions as fields of one form. A field that depends on another
     (a country, once "in another country" is chosen) is optional on the form and
     required, when it applies, on submission."""
+    ctx = ctx.drafting(dict(answers or {}))
     dialog = dialog.for_context(ctx)
-    ctx.answers = dict(answers or {})
     fields = []
     for step in dialog.steps:
         if not step.on_form:
@@ -34,7 +34,7 @@ def form_fields(ctx: Ctx, dialog: Dialog, answers: dict[str, Any] | None = None)
                 label=title,
                 hint="" if hint == title else hint,
                 kind=step.kind,
-                choices=_form_choices(ctx, step),
+                choices=form_choices(ctx, step),
                 optional=step.optional or conditional,
                 multiline=step.kind is Kind.text and step.max_len > 200,
                 initial=ctx.answers.get(step.name),
@@ -65,21 +65,15 @@ TICK_ALL = N_("Tick all that apply.")
 _QUESTION = re.compile(r"^(.+?[?!.])\s", re.DOTALL)
 
 
-def _form_choices(ctx: Ctx, step: Step) -> list[Choice]:
-    if step.kind is Kind.yes_no:
-        return [Choice("yes", ctx.tr.s(N_("Yes"))), Choice("no", ctx.tr.s(N_("No")))]
-    return step.choices(ctx) if step.choices else []
-
-
 def fill_form(
     ctx: Ctx, dialog: Dialog, raw: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Text]]:
     """Checks a submitted form with the very rules of the chat: the answers, and an error
     per field in the person's language (empty when all is well)."""
-    dialog = dialog.for_context(ctx)
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = {}  # filled in order: a later field's condition reads them
     errors: dict[str, Text] = {}
-    ctx.answers = answers
+    ctx = ctx.drafting(answers)
+    dialog = dialog.for_context(ctx)
     for step in dialog.steps:
         if not step.on_form or not step.applies(ctx):
             continue
@@ -91,19 +85,8 @@ def fill_form(
                 errors[step.name] = error_text(ctx.tr, InvalidInput("invalid.required"))
             continue
         try:
-            parsed = _parse_submitted(ctx, step, value)
+            parsed = parse_submitted(ctx, step, value)
             answers[step.name] = step.check(ctx, parsed) if step.check else parsed
         except InvalidInput as error:
             errors[step.name] = error_text(ctx.tr, error)
     return answers, errors
-
-
-def _parse_submitted(ctx: Ctx, step: Step, value: Any) -> Any:
-    """A form sends choices by value, not by label or number."""
-    if step.kind in (Kind.choice, Kind.multi):
-        known = {c.value for c in (step.choices(ctx) if step.choices else [])}
-        picked = list(dict.fromkeys(value if isinstance(value, list) else [value]))
-        if not set(picked) <= known:
-            raise InvalidInput("invalid.choice_text", field=step.name)
-        return picked if step.kind is Kind.multi else picked[0]
-    return parse_answer(ctx, step, str(value))

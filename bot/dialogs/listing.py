@@ -9,7 +9,6 @@ from bot.dialogs.listing_drafts import answers_from_view, draft_from_answers, ho
 from bot.dialogs.listing_save import listing_save, matching_settings
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_
-from core.clock import utcnow
 from core.errors import InvalidInput
 from core.listings import validate_draft
 from core.matchmaking import find_duplicates
@@ -83,7 +82,7 @@ def _visibilities(ctx: Ctx) -> list[Choice]:
 
 
 def _not_past(ctx: Ctx, value: str) -> str:
-    if date.fromisoformat(value) < utcnow().date():
+    if date.fromisoformat(value) < ctx.today():
         raise InvalidInput("invalid.window_past", field="available_until")
     return value
 

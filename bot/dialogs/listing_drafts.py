@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from bot.dialogs.steps import Ctx
-from core.clock import utcnow
 from core.listings import ListingDraft, ListingView, draft_of
 from core.models import Organisation
 from core.models.enums import Coverage, ListingKind, Visibility
@@ -51,7 +50,7 @@ def draft_from_answers(ctx: Ctx, kind: ListingKind) -> ListingDraft:
         quantity=Decimal(money["quantity"]) if "quantity" in money else None,
         unit=money.get("unit"),
         available_from=_date(a.get("available_from"))
-        or (utcnow().date() if kind is NEED else None),
+        or (ctx.today() if kind is NEED else None),
         available_until=_date(a.get("available_until")),
         priority=a.get("priority"),
         modality=a.get("modality"),

@@ -35,8 +35,9 @@ DISAGGREGATIONS = {
 }
 
 
-def _back_to_overview(ctx: Ctx) -> list[Reply]:
-    return [overview(ctx, get_partnership(ctx.session, int(ctx.context["partnership_id"])))]
+def _back_to_overview(ctx: Ctx, partnership_id: int | None = None) -> list[Reply]:
+    chosen = partnership_id if partnership_id is not None else int(ctx.context["partnership_id"])
+    return [overview(ctx, get_partnership(ctx.session, chosen))]
 
 
 def _after_today(ctx: Ctx, value: str) -> str:
@@ -155,8 +156,7 @@ def _save_new(ctx: Ctx) -> list[Reply]:
     partnership = create_partnership(
         ctx.session, ctx.actor, title=ctx.answer("title"), organisation_ids=ctx.answer("partners")
     )
-    ctx.context["partnership_id"] = partnership.id
-    return _back_to_overview(ctx)
+    return _back_to_overview(ctx, partnership.id)
 
 
 def partnership_dialogs() -> list[Dialog]:

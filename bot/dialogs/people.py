@@ -8,8 +8,8 @@ from typing import Any
 from babel.core import get_global
 
 from bot.dialogs.contacts import REACH_STEPS, reach_answers, reach_changes
-from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Tr
+from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Saved, Step
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bot.messages import Reply
 from core import audit
 from core.membership import request_membership
@@ -44,11 +44,6 @@ KIND_LABELS = {
 
 def _languages(ctx: Ctx) -> list[Choice]:
     return [Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-
-
-def _switch_language(ctx: Ctx, value: str) -> str:
-    ctx.tr = Tr(value)  # the next questions are asked in the language just chosen
-    return value
 
 
 def _display_name(ctx: Ctx) -> list[tuple[str, str]]:
@@ -142,7 +137,7 @@ LANGUAGE = Step(
     label=N_("Language"),
     choices=_languages,
     columns=3,
-    check=_switch_language,
+    speaks=True,
 )
 TIMEZONE = Step(
     "timezone",
@@ -217,7 +212,7 @@ def onboarding_steps() -> tuple[Step, ...]:
     )
 
 
-def _save_onboarding(ctx: Ctx) -> list[Reply]:
+def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
     if ctx.identity.stakeholder_id is not None:  # linked meanwhile with /link: nothing to add
         return [Reply(ctx.tr(N_("You are already registered. Type /help to see what you can do.")))]
     a = ctx.answers
@@ -246,7 +241,7 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
     for key, value in reach_changes(a).items():
         setattr(person, key, value)
     ctx.identity.stakeholder_id = person.id
-    required = getattr(ctx.settings, "require_verification", False)
+    required = ctx.settings.require_verification
     member = created
     if created and required:
         request_verification(ctx.session, person.id)  # a new organisation is checked
@@ -298,14 +293,12 @@ def _save_onboarding(ctx: Ctx) -> list[Reply]:
             Reply(ctx.tr(N_("An admin will confirm your coordinator role; you will be told.")))
         )
     then = ctx.context.get("then")
-    if then in ("need", "offer"):
-        ctx.follow_up = (then, {})
-    return replies
+    return Saved(replies, then=(then, {}) if then in ("need", "offer") else None)
 
 
 def _is_configured_admin(ctx: Ctx) -> bool:
     identity = ctx.identity
-    admins = getattr(ctx.settings, "admin_identities", set())
+    admins = ctx.settings.admin_identities
     return (str(identity.platform), identity.workspace, identity.external_user_id) in admins
 
 

@@ -6,10 +6,9 @@ tap on an old message is recognised as such."""
 from __future__ import annotations
 
 import zlib
-from datetime import date
-from decimal import Decimal
 
 from bot.actions import command_token, dialog_token
+from bot.dialogs.kinds import show_answer
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.errors import error_text
 from bot.i18n import N_
@@ -32,14 +31,14 @@ def step_reply(ctx: Ctx, conv: Conversation, step: Step, *, edit: bool = False) 
     params = step.prompt_params(ctx) if step.prompt_params else {}
     text = ctx.tr(step.prompt, **params)
     rows: list[tuple[Button, ...]] = []
-    if step.kind in (Kind.choice, Kind.multi) and step.choices:
+    if step.kind in (Kind.choice, Kind.multi) and step.choices is not None:
         selected = set(conv.context.get("selected", [])) if step.kind is Kind.multi else set()
         buttons = [
             Button(
                 ("✔ " if c.value in selected else "") + c.label,
                 token(conv, "pick", f"{i}.{choice_tag(c.value)}"),
             )
-            for i, c in enumerate(step.choices(ctx))
+            for i, c in enumerate(step.choices_for(ctx))
         ]
         rows += [tuple(buttons[i : i + step.columns]) for i in range(0, len(buttons), step.columns)]
         if step.kind is Kind.multi and step.quick and not conv.context.get("several"):
@@ -88,7 +87,7 @@ def summary(ctx: Ctx, conv: Conversation, dialog: Dialog) -> list[Reply]:
     lines = [ctx.tr(N_("**{title}** — please check:"), title=ctx.tr(dialog.title))]
     for step in dialog.steps:
         if step.applies(ctx) and step.label and (step.name in conv.answers or step.in_flow):
-            lines.append("• " + label(ctx, step) + ": " + show(ctx, step))
+            lines.append("• " + label(ctx, step) + ": " + show_answer(ctx, step))
     buttons = (
         (
             Button(ctx.tr.s(N_("✔ Save")), token(conv, "save")),
@@ -112,36 +111,6 @@ def field_menu(ctx: Ctx, conv: Conversation, dialog: Dialog) -> Reply:
 
 def label(ctx: Ctx, step: Step) -> Text:
     return Text.plain(step.label) if step.raw_label else ctx.tr(step.label)
-
-
-def show(ctx: Ctx, step: Step) -> str:
-    """An answer as the person reads it in the summary."""
-    value = ctx.answers.get(step.name)
-    tr = ctx.tr
-    if value is None or value == []:
-        return "—"
-    if step.show is not None:
-        return step.show(ctx, value)
-    if step.kind is Kind.choice and step.choices:
-        return next((c.label for c in step.choices(ctx) if c.value == value), str(value))
-    if step.kind is Kind.multi and step.choices:
-        labels = {c.value: c.label for c in step.choices(ctx)}
-        return ", ".join(labels.get(v, v) for v in value)
-    if step.kind is Kind.country:
-        return tr.country(value)
-    if step.kind is Kind.region:
-        return tr.region(value)
-    if step.kind is Kind.date:
-        return tr.date(date.fromisoformat(value))
-    if step.kind is Kind.money_or_quantity:
-        if "amount" in value:
-            return tr.money(Decimal(value["amount"]), value["currency"])
-        return f"{tr.number(Decimal(value['quantity']))} {value['unit']}"
-    if step.kind is Kind.yes_no:
-        return tr.s(N_("Yes")) if value else tr.s(N_("No"))
-    if step.kind is Kind.number:
-        return tr.number(Decimal(value))
-    return str(value)
 
 
 def choice_tag(value: str) -> str:

@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -12,11 +13,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.actions import dialog_token
 from bot.i18n import Tr
 from bot.messages import Choice, Kind, Reply
 from bot.messages import FormField as FormField  # declared with the message model
+from bot.settings import Settings
 from core.clock import utcnow
-from core.models import ChannelIdentity, Stakeholder
+from core.models import ChannelIdentity, Conversation, Stakeholder
 from core.people import Actor
 from core.quiet_hours import zone
 from core.vocabularies import Vocabularies
@@ -29,9 +32,11 @@ class Mode(StrEnum):
     results = "results"  # a finished search, kept for its paging buttons
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ctx:
-    """What a step needs to know about the person and the world."""
+    """What a step needs to know about the person and the world, for one message. Frozen:
+    a step or a save reads it and returns what it means to change. `answers` and `context`
+    are the conversation's own (change-tracked) dictionaries once the engine binds it."""
 
     session: Session
     vocab: Vocabularies
@@ -39,15 +44,25 @@ class Ctx:
     identity: ChannelIdentity
     person: Stakeholder | None
     actor: Actor | None
+    settings: Settings
+    clock: Callable[[], datetime] = utcnow  # moved by simulations and tests
+    conversation: Conversation | None = None
     answers: dict[str, Any] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
-    settings: Any = None
-    follow_up: tuple[str, dict[str, Any]] | None = None  # a dialog to start after this one
-    token: Callable[..., str] = field(default=lambda op, arg="": "")  # buttons of this dialog
-    clock: Callable[[], datetime] = utcnow  # moved by simulations and tests
     # Lookups a step repeats within one message (its condition, then the summary), kept for
     # that message only.
     memo: dict[Any, Any] = field(default_factory=dict)
+
+    def bound(self, conv: Conversation) -> Ctx:
+        """This context reading (and, through the engine, writing) that conversation."""
+        return replace(self, conversation=conv, answers=conv.answers, context=conv.context)
+
+    def drafting(self, answers: dict[str, Any]) -> Ctx:
+        """This context over answers that are no conversation's (a form being checked)."""
+        return replace(self, conversation=None, answers=answers, context={})
+
+    def speaking(self, language: str) -> Ctx:
+        return replace(self, tr=Tr(language))
 
     def now(self) -> datetime:
         return self.clock()
@@ -59,6 +74,19 @@ class Ctx:
 
     def answer(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)
+
+    def token(self, op: str, arg: str = "") -> str:
+        """A button of this dialog, for what a save or a result shows."""
+        conv = self.conversation
+        return dialog_token(conv.nonce, conv.revision, op, arg) if conv is not None else ""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save brings about beyond its replies: a dialog to start next."""
+
+    replies: list[Reply]
+    then: tuple[str, dict[str, Any]] | None = None
 
 
 ChoicesFn = Callable[[Ctx], list[Choice]]
@@ -89,6 +117,7 @@ class Step:
     # person's country); a tap answers as if the text were typed.
     suggest: Callable[[Ctx], list[tuple[str, str]]] | None = None
     show: Callable[[Ctx, Any], str] | None = None  # the answer as the summary shows it
+    speaks: bool = False  # the answer is the language the next questions are asked in
     # A form asks everything at once, with pickers: its hint is the prompt's question alone
     # ("Which thematic areas?"), or this, where the chat's instructions matter on a form too.
     form_hint: str = ""
@@ -103,6 +132,16 @@ class Step:
     def applies(self, ctx: Ctx) -> bool:
         return self.when is None or self.when(ctx)
 
+    def choices_for(self, ctx: Ctx) -> list[Choice]:
+        """The step's choices, computed once a message for the same answers (a reply, its
+        summary and the tap that follows ask for them several times)."""
+        if self.choices is None:
+            return []
+        key = ("choices", self.name, json.dumps(ctx.answers, sort_keys=True, default=str))
+        if key not in ctx.memo:
+            ctx.memo[key] = self.choices(ctx)
+        return ctx.memo[key]
+
     def owns(self, domain_field: str | None) -> bool:
         return domain_field == self.name or domain_field in self.fields
 
@@ -112,7 +151,7 @@ class Dialog:
     name: str
     title: str
     steps: tuple[Step, ...]
-    save: Callable[[Ctx], list[Reply]]
+    save: Callable[[Ctx], list[Reply] | Saved]
     confirm: bool = True
     # A dialog whose result stays on screen with buttons of its own (search results paging):
     # the conversation is kept in "results" mode and its buttons go to on_result.

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -23,11 +24,30 @@ class Conversation(SQLModel, table=True):
     revision: int = Field(default=0)
     mode: str = Field(default="ask", max_length=16)
     step: str | None = Field(default=None, max_length=48)
-    answers: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
-    history: list[str] = Field(default_factory=list, sa_type=sa.JSON)
-    context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # Change-tracked: the engine changes them in place and the row is saved with them.
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=MutableDict.as_mutable(sa.JSON))
+    history: list[str] = Field(default_factory=list, sa_type=MutableList.as_mutable(sa.JSON))
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=MutableDict.as_mutable(sa.JSON))
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @classmethod
+    def begin(
+        cls,
+        *,
+        answers: dict[str, Any] | None = None,
+        history: list[str] | None = None,
+        context: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> Conversation:
+        """A new conversation whose dictionaries are change-tracked from the start (SQLModel
+        keeps plain ones on a new row until it is loaded again)."""
+        return cls(
+            answers=MutableDict(answers or {}),
+            history=MutableList(history or []),
+            context=MutableDict(context or {}),
+            **values,
+        )
 
 
 class SetAsideDialog(SQLModel, table=True):

@@ -22,6 +22,7 @@ from core.models import (
 from core.models.enums import Coverage, ListingKind, ListingStatus, Priority, Role
 from core.storage import Database
 from tests.chat import Person, onboard, register_need
+from tests.factories import bot_settings
 
 
 @pytest.fixture
@@ -103,12 +104,8 @@ def test_a_coordinator_role_is_requested_not_granted(bot, db) -> None:
 
 
 def test_a_configured_admin_is_an_admin_from_the_start(db, vocab) -> None:
-    class Settings:
-        default_language = "en"
-        admin_identities = {("console", "", "root")}
-
     onboard(
-        Person(ChatBot(db, vocab, Settings()), "root"),
+        Person(ChatBot(db, vocab, bot_settings(admins="console:root")), "root"),
         organisation="Secretariat",
         kind="Intergovernmental organisation",
         country="Switzerland",
@@ -425,7 +422,7 @@ def test_search_finds_listings_and_pages(bot, db) -> None:
     ana = Person(bot, "ana")
     onboard(ana)
     for n in range(7):
-        register_need(ana, title=f"Kits batch {n}")
+        register_need(ana, title=f"Kits batch {n}", duplicate=n > 0)  # like the first
     ana.command("search")
     ana.tap("Needs")
     ana.tap("Equipment")

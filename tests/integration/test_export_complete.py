@@ -27,7 +27,7 @@ from core.reporting import IndicatorAnswer, approve_report, indicators_of, submi
 from core.storage import Database
 from core.vocabularies import Vocabularies
 from tests.chat import Person, onboard
-from tests.factories import active_partnership, need, person
+from tests.factories import active_partnership, bot_settings, need, person
 
 # User text with what CSV must quote (a comma, quotes, a line break) and accents.
 NARRATIVE = 'Survivors in Battambang, "Ö-village" and Pailin:\nprosthetics fitted; 12 km² surveyed'
@@ -230,17 +230,9 @@ def test_json_nests_a_partnership_and_its_reports(db, vocab) -> None:
     assert "Ö-village" in to_json(data) and "km²" in to_json(data)
 
 
-class Settings:
-    default_language = "en"
-    admin_identities = {("console", "", "root")}
-    require_verification = False
-    match_threshold = 0.0
-    weights = None
-
-
 def test_the_chat_export_sends_every_table(db, vocab) -> None:
     entered = build(db, vocab)
-    root = Person(ChatBot(db, vocab, Settings()), "root")
+    root = Person(ChatBot(db, vocab, bot_settings(admins="console:root")), "root")
     onboard(root, organisation="Support Unit", kind="Intergovernmental organisation")
     root.command("export")
     root.tap("CSV files")
