@@ -44,6 +44,7 @@ def save_contact_point(
     phone: str | None = None,
     country: str | None = None,
     point_id: int | None = None,
+    published: bool = False,
 ) -> ContactPoint:
     """Adds a contact point, or edits one (`point_id`); a member of the organisation or a
     coordinator may."""
@@ -59,6 +60,7 @@ def save_contact_point(
     point.email = check_email(email) if email else None
     point.phone = check_phone(phone) if phone else None
     point.country = check_country(vocab, country) if country else None
+    point.published = published
     session.add(point)
     session.flush()
     audit.record(

@@ -124,6 +124,7 @@ def _save_point(ctx: Ctx) -> list[Reply]:
         email=a.get("email"),
         phone=a.get("phone"),
         country=a.get("country"),
+        published=bool(a.get("published")),
     )
     return [Reply(ctx.tr(N_("Saved: the contact point {name}."), name=point.name))]
 
@@ -135,6 +136,7 @@ def point_answers(point: ContactPoint) -> dict[str, Any]:
         "email": point.email,
         "phone": point.phone,
         "country": point.country,
+        "published": point.published,
     }
 
 
@@ -183,6 +185,15 @@ def contact_dialogs() -> list[Dialog]:
             Kind.country,
             label=N_("Country"),
             optional=True,
+        ),
+        Step(
+            "published",
+            N_(
+                "May the public web directory show this contact point to everyone? "
+                "Partners you are matched with receive it either way."
+            ),
+            Kind.yes_no,
+            label=N_("On the public directory"),
         ),
     )
     return [Dialog("contact_point", N_("Contact point"), steps, _save_point)]

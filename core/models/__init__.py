@@ -16,6 +16,7 @@ from core.models.partnership import (
 from core.models.records import AuditEvent, InboundReceipt, Notification, UsageEvent
 from core.models.reporting import IndicatorValue, ProgressReport
 from core.models.stakeholder import ChannelIdentity, LinkCode, Stakeholder, StakeholderRole
+from core.models.visits import WebVisit
 
 __all__ = [
     "AuditEvent",
@@ -41,4 +42,5 @@ __all__ = [
     "Stakeholder",
     "StakeholderRole",
     "UsageEvent",
+    "WebVisit",
 ]

@@ -40,6 +40,22 @@ class Listing(SQLModel, table=True):
         sa.Index("ix_listing_match_country", "kind", "status", "country"),
         sa.Index("ix_listing_match_region", "kind", "status", "region"),
         sa.Index("ix_listing_staleness", "status", "last_confirmed_at"),
+        # The public directory's filters (core.directory): its pages count and list from
+        # the index alone.
+        sa.Index(
+            "ix_listing_public",
+            "kind",
+            "visibility",
+            "verified",
+            "status",
+            "coverage",
+            "country",
+            "region",
+            "available_until",
+            "organisation_id",
+            "assistance_type",
+            "modality",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

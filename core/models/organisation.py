@@ -38,3 +38,6 @@ class ContactPoint(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     country: str | None = Field(default=None, max_length=2)
     region: str | None = Field(default=None, max_length=3)
+    # Consent to show it on the public web directory; partners matched with the organisation
+    # receive it either way.
+    published: bool = Field(default=False)

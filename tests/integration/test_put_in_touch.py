@@ -53,6 +53,8 @@ def test_each_side_receives_the_others_contact_points_and_consented_details(db, 
     kim.say("desk@nordic.example.org")
     kim.tap("Skip")
     kim.tap("Skip")
+    assert "public web directory" in kim.text  # consent to publish, asked, not assumed
+    kim.tap("No")
     kim.tap("Save")
     assert "Saved: the contact point Partnerships desk" in kim.text
     accept_both(db, vocab)
