@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import json
 import random
 import statistics
 import subprocess
@@ -31,7 +29,6 @@ from typing import Any, cast
 from sqlmodel import SQLModel, select
 from telegram import Update
 from telegram.ext import ApplicationBuilder, TypeHandler
-from telegram.request import BaseRequest, RequestData
 
 import core.models  # noqa: F401
 from adapters.telegram.adapter import TelegramAdapter
@@ -43,91 +40,19 @@ from core.models.enums import Platform
 from core.storage import Database
 from core.vocabularies import default_vocabularies
 
-ME = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "BenchBot"}
-
-
-class Offline(BaseRequest):
-    """Answers every Bot API call at once, as a fast network would."""
-
-    def __init__(self) -> None:
-        self.ids = itertools.count(1)
-        self.sent: dict[str, list[dict[str, Any]]] = {}  # by chat
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        if name == "getMe":
-            result: Any = ME
-        elif name in ("sendMessage", "editMessageText"):
-            self.sent.setdefault(str(params.get("chat_id")), []).append(params)
-            result = {
-                "message_id": next(self.ids),
-                "date": 0,
-                "text": "",
-                "chat": {"id": int(params.get("chat_id") or 1), "type": "private"},
-            }
-        else:
-            result = True
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
-def message(update_id: int, user: int, text: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "message_id": update_id,
-        "date": 0,
-        "text": text,
-        "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
-        "chat": {"id": user, "type": "private"},
-    }
-    if text.startswith("/"):
-        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
-    return {"update_id": update_id, "message": body}
-
-
-def press(update_id: int, user: int, data: str) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": str(update_id),
-            "chat_instance": "c",
-            "data": data,
-            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
-            "message": {"message_id": 1, "date": 0, "chat": {"id": user, "type": "private"}},
-        },
-    }
+# The tests' offline Bot API (it answers every call at once, as a fast network would) and
+# their builders of real Update JSON: one transport for the tests and the benchmark.
+from tests.adapters.telegram_offline import OfflineRequest, Updates
 
 
 class Person:
     """One simulated person: reads the buttons the bot sent them and taps or types."""
 
-    def __init__(self, user: int, offline: Offline) -> None:
+    def __init__(self, user: int, offline: OfflineRequest) -> None:
         self.user, self.offline = user, offline
 
     def button(self, label: str) -> str:
-        for params in reversed(self.offline.sent.get(str(self.user), [])):
-            markup = params.get("reply_markup") or {}
-            for row in markup.get("inline_keyboard", []):
-                for button in row:
-                    if label in button["text"]:
-                        return button["callback_data"]
-        raise LookupError(label)
+        return self.offline.button(self.user, label)
 
     def script(self) -> list[tuple[str, str]]:
         return [
@@ -155,7 +80,7 @@ class Person:
 
 
 async def run_people(
-    app: Any, offline: Offline, users: int, pause: tuple[float, float], ids: itertools.count
+    app: Any, offline: OfflineRequest, users: int, pause: tuple[float, float], updates: Updates
 ) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     handled = 0
@@ -163,6 +88,7 @@ async def run_people(
     async def one(user: int) -> None:
         nonlocal handled
         person = Person(user, offline)
+        sender = updates.user(user, f"U{user}", username=None)
         rng = random.Random(user)
         if pause[1]:  # people arrive over a few seconds, not all in the same instant
             await asyncio.sleep(rng.uniform(0, 3))
@@ -170,9 +96,9 @@ async def run_people(
             if pause[1]:
                 await asyncio.sleep(rng.uniform(*pause))
             data = (
-                message(next(ids), user, value)
+                updates.message(sender, value)
                 if how == "say"
-                else press(next(ids), user, person.button(value))
+                else updates.press(sender, person.button(value))
             )
             started = time.perf_counter()
             await app.process_update(Update.de_json(data, app.bot))
@@ -219,7 +145,7 @@ async def partnerbot(
 ) -> tuple:
     db = Database.from_url(f"sqlite:///{folder / 'load.db'}")
     SQLModel.metadata.create_all(db.engine)
-    offline = Offline()
+    offline = OfflineRequest()
     app = ApplicationBuilder().token("1:BENCH").request(offline).build()
     chatbot = ChatBot(db, default_vocabularies())
     if recorder is not None:
@@ -227,7 +153,7 @@ async def partnerbot(
     bot = cast(ChatBot, recorder) if recorder is not None else chatbot
     app.add_handler(TypeHandler(Update, TelegramAdapter(bot).on_update))
     async with app:
-        result = await run_people(app, offline, users, pause, itertools.count(1))
+        result = await run_people(app, offline, users, pause, Updates())
     db.dispose()
     return result
 
@@ -235,7 +161,7 @@ async def partnerbot(
 async def echo(users: int, folder: Path | None = None) -> tuple:
     """The bare echo bot; with a folder, the echo bot plus the least a dialog step must do:
     one SQLModel transaction that finds the account and its dialog and saves the answer."""
-    offline = Offline()
+    offline = OfflineRequest()
     app = ApplicationBuilder().token("1:ECHO").request(offline).build()
     db = Database.from_url(f"sqlite:///{folder / 'floor.db'}") if folder else None
     if db is not None:
@@ -283,14 +209,15 @@ async def echo(users: int, folder: Path | None = None) -> tuple:
 
     app.add_handler(TypeHandler(Update, reply))
     async with app:
-        ids = itertools.count(1)
+        updates = Updates()
         started = time.perf_counter()
         handled = 0
 
         async def one(user: int) -> None:
             nonlocal handled
+            sender = updates.user(user, f"U{user}", username=None)
             for n in range(21):
-                data = message(next(ids), user, "hello") if n % 2 else press(next(ids), user, "x")
+                data = updates.message(sender, "hello") if n % 2 else updates.press(sender, "x")
                 await app.process_update(Update.de_json(data, app.bot))
                 handled += 1
 

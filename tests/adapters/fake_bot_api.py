@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.adapters.telegram_offline import BOT_USER
+from tests.adapters.telegram_offline import BOT_USER, message_sent
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -72,13 +72,7 @@ class FakeBotApi:
             time.sleep(0.2)  # a short long-poll
             return []
         if method == "sendMessage":
-            return {
-                "message_id": len(self.calls),
-                "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
-                "from": BOT_USER,
-                "text": params.get("text", ""),
-            }
+            return message_sent(params, len(self.calls))
         return True
 
     def sent_texts(self) -> list[str]:

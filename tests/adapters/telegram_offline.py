@@ -1,6 +1,9 @@
 """Telegram without the internet: a BaseRequest that answers every Bot API call with valid
 JSON and records it, as python-telegram-bot's own tests do, plus builders of real Update JSON.
-The Application, the Bot and the handlers under test are PTB's real ones."""
+The Application, the Bot and the handlers under test are PTB's real ones.
+
+The load benchmark (benchmarks/load.py) runs on the same request and updates, so that what
+it measures is what the tests check."""
 
 from __future__ import annotations
 
@@ -44,6 +47,20 @@ class Call:
         return [b["text"] for row in self.buttons for b in row]
 
 
+SENDS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "sendDocument"})
+
+
+def message_sent(params: dict[str, Any], message_id: int) -> dict[str, Any]:
+    """The Message the Bot API answers a send (or an edit) with."""
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": int(params.get("chat_id") or 1), "type": "private"},
+        "from": BOT_USER,
+        "text": params.get("text") or params.get("caption") or "",
+    }
+
+
 @dataclass
 class OfflineRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
@@ -51,6 +68,9 @@ class OfflineRequest(BaseRequest):
     # or None for a call that goes through
     failures: dict[str, list[tuple[int, str, int | None] | None]] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(100))
+    # What was sent to each chat, so that finding one chat's messages does not read every
+    # call (the load benchmark makes thousands, to hundreds of chats)
+    _sent: dict[str, list[Call]] = field(default_factory=dict)
 
     async def initialize(self) -> None:
         return None
@@ -74,6 +94,8 @@ class OfflineRequest(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         call = Call(api_method, params)
         self.calls.append(call)
+        if api_method in SENDS:
+            self._sent.setdefault(call.chat_id, []).append(call)
         queued = self.failures.get(call.chat_id)
         failure = queued.pop(0) if queued else None
         if failure is not None:
@@ -89,26 +111,31 @@ class OfflineRequest(BaseRequest):
             return BOT_USER
         if method == "getUpdates":
             return []
-        if method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
-            return {
-                "message_id": next(self._ids),
-                "date": int(time.time()),
-                "chat": {"id": int(params.get("chat_id") or 1), "type": "private"},
-                "from": BOT_USER,
-                "text": params.get("text") or params.get("caption") or "",
-            }
+        if method in SENDS:
+            return message_sent(params, next(self._ids))
         return True
 
     def sent(self, chat_id: int | str | None = None) -> list[Call]:
-        return [
-            c
-            for c in self.calls
-            if c.method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument")
-            and (chat_id is None or c.chat_id == str(chat_id))
-        ]
+        """The messages sent (or edited), to every chat or to one."""
+        if chat_id is None:
+            return [c for c in self.calls if c.method in SENDS]
+        return list(self._sent.get(str(chat_id), ()))
+
+    def button(self, chat_id: int | str, label: str) -> str:
+        """The callback data of the newest button sent to this chat whose label contains
+        `label`, as a person would press it."""
+        sent = self._sent.get(str(chat_id), [])
+        for call in reversed(sent):
+            for row in call.buttons:
+                for button in row:
+                    if label in button["text"]:
+                        return str(button["callback_data"])
+        shown = [text for call in sent for text in call.labels]
+        raise LookupError(f"no button {label!r} sent to chat {chat_id}: {shown}")
 
     def clear(self) -> None:
         self.calls.clear()
+        self._sent.clear()
 
 
 class Updates:

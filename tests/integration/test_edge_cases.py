@@ -52,7 +52,7 @@ def test_joining_a_verified_organisation_waits_for_a_coordinator(db, vocab) -> N
     register_need(ana)
     root.press(f"c:verify_ok:{stakeholder_of(db, 'ana')}")
     eve = Person(bot, "eve")
-    onboard(eve, organisation="Mekong Mine Action Centre")  # claims to be a colleague
+    onboard(eve, organisation="Mekong Mine Action Centre", joins=True)  # claims to be a colleague
     assert "you cannot act for it" in eve.text
     eve.command("mine")
     assert "Prosthetic kits" not in eve.text

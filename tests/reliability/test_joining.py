@@ -31,7 +31,7 @@ def test_a_stranger_typing_an_organisations_name_waits_and_sees_nothing(db, voca
         restricted = need(title="Restricted survey data", visibility=Visibility.restricted)
         create_listing(s, vocab, load_actor(s, stakeholder(db, "ana")), restricted)
     eve = Person(bot, "eve")
-    onboard(eve, organisation="Mekong Mine Action Centre")
+    onboard(eve, organisation="Mekong Mine Action Centre", joins=True)
     assert "you cannot act for it" in eve.text
     eve.command("mine")
     assert "Prosthetic kits" not in eve.text and "Restricted" not in eve.text
@@ -65,7 +65,7 @@ def test_an_organisation_with_no_member_asks_the_coordinators(db, vocab) -> None
         create_organisation(s, vocab, name="Empty Office", kind=OrganisationKind.ngo, country="FR")
         boss = person(s, vocab, roles=(Role.coordinator,), country="CH")
     bot = ChatBot(db, vocab)
-    onboard(Person(bot, "tom"), organisation="Empty Office")
+    onboard(Person(bot, "tom"), organisation="Empty Office", joins=True)
     with db.read() as s:
         [asked] = s.exec(select(Notification).where(Notification.kind == "membership_request"))
     assert asked.stakeholder_id == boss.id

@@ -27,8 +27,8 @@ def test_a_person_creates_a_limited_number_of_listings_a_day(db, vocab) -> None:
     ana = Person(bot, "ana")
     onboard(ana)
     register_need(ana, title="First kits")
-    register_need(ana, title="Second kits")
-    register_need(ana, title="Third kits")
+    register_need(ana, title="Second kits", duplicate=True)  # like the first: saved anew
+    register_need(ana, title="Third kits", duplicate=True, saved=False)
     assert "You have registered 2 listings in the last 24 hours" in ana.text
     with db.write() as s:
         someone = person(s, vocab)
