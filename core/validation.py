@@ -12,7 +12,12 @@ from core.errors import InvalidInput
 from core.vocabularies import Vocabularies, Vocabulary
 
 MAX_AMOUNT = Decimal("1e15")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the invisible ones that make a blank name look filled or reorder
+# what others read (zero-width space, word joiner, byte-order mark, bidirectional overrides
+# and isolates). The zero-width joiners stay: Arabic and Persian spelling needs them.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean_text(value: str | None, field: str, *, min_len: int = 0, max_len: int) -> str:

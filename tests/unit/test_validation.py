@@ -134,3 +134,15 @@ def test_every_invalid_field_is_named(vocab, changes, key, field) -> None:
 def test_duplicate_areas_are_folded(vocab) -> None:
     draft = validate_draft(need(areas=["victim_assistance", "victim_assistance"]), vocab)
     assert draft.areas == ["victim_assistance"]
+
+
+def test_invisible_characters_neither_fill_a_name_nor_reorder_it() -> None:
+    import pytest
+
+    from core.errors import InvalidInput
+    from core.validation import clean_text
+
+    with pytest.raises(InvalidInput):
+        clean_text("\u200b\u200b\ufeff", "name", min_len=2, max_len=20)
+    assert clean_text("Ana\u202e López\u2066", "name", min_len=2, max_len=20) == "Ana López"
+    assert clean_text("می\u200cخواهم", "name", min_len=2, max_len=20) == "می\u200cخواهم"
