@@ -27,6 +27,7 @@ from bot.ops import ops_routes
 from bot.outbox import Channel, Dispatcher
 from bot.scheduler import Sweeper, start_scheduler
 from bot.settings import Settings
+from bot.visits import VisitTally
 from core import quiet_hours
 from core.people import bootstrap_admins
 from core.storage import Database
@@ -108,6 +109,7 @@ class Surfaces:
     channels: list[Channel] = field(default_factory=list)
     routes: list[Any] = field(default_factory=list)
     health: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    bot_username: str | None = None  # from getMe: the public pages' deep links into Telegram
 
 
 async def run_platforms(app: App, *, serve: bool = False) -> None:
@@ -128,6 +130,11 @@ async def run_platforms(app: App, *, serve: bool = False) -> None:
             await stack.enter_async_context(_slack(app, chatbot, surfaces))
         if serve:
             surfaces.routes += ops_routes(app.db, surfaces.health)
+        if serve and app.settings.web_enabled:
+            tally = VisitTally()
+            surfaces.routes += public_routes(app, surfaces.bot_username, tally.view)
+            stack.push_async_callback(_keep_flushing(app.db, tally, stop))
+            log.info("The public directory is at %s/", app.settings.base_url)
         if surfaces.routes:
             await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
         dispatcher = Dispatcher(
@@ -181,6 +188,7 @@ async def _telegram(app: App, chatbot: ChatBot, surfaces: Surfaces) -> AsyncIter
             await application.bot.delete_webhook()
             await application.updater.start_polling()
         surfaces.channels.append(TelegramChannel(application.bot))
+        surfaces.bot_username = application.bot.username
         surfaces.health["telegram"] = lambda: application.running
         try:
             yield
@@ -281,6 +289,60 @@ def _listen(host: str, port: int) -> socket.socket:
         reason = error.strerror or str(error)
         raise StartupError(f"cannot listen on {host}:{port}: {reason}") from error
     return listener
+
+
+def public_routes(app: App, bot_username: str | None, on_view: Callable[..., None]) -> list[Any]:
+    """The Platform for Partnerships on the web: the API, the feeds and the IATI file first
+    (their paths are their own), then the directory's pages. The API and the feeds share one
+    budget of requests per client."""
+    from adapters.web.api import api_routes
+    from adapters.web.app import web_routes
+    from adapters.web.feeds import feed_routes
+    from adapters.web.iati_file import iati_routes
+    from adapters.web.limits import limiter
+    from core.iati import ReportingOrg
+
+    settings, read = app.settings, app.db.read
+    base_url = settings.base_url
+    limits = limiter(settings.web_rate_limit)
+    reporting_org = ReportingOrg(
+        ref=settings.iati_reporting_org_ref,
+        name=settings.iati_reporting_org_name,
+        type=settings.iati_reporting_org_type,
+    )
+    return [
+        *api_routes(read, app.vocab, base_url=base_url, rate_limit=limits, on_view=on_view),
+        *feed_routes(read, app.vocab, base_url=base_url, rate_limit=limits, on_view=on_view),
+        *iati_routes(
+            read, app.vocab, reporting_org=reporting_org, base_url=base_url, on_view=on_view
+        ),
+        *web_routes(read, app.vocab, bot_username=bot_username, on_view=on_view),
+    ]
+
+
+def _keep_flushing(db: Database, tally: VisitTally, stop: asyncio.Event) -> Any:
+    """Adds the tallied visits to the database every minute, and once more at the end."""
+
+    async def flush_now() -> None:
+        with contextlib.suppress(Exception):  # logged by the tally; counts kept for next time
+            await asyncio.to_thread(tally.flush, db)
+
+    async def every_minute() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=VISITS_FLUSH_SECONDS)
+            await flush_now()
+
+    task = asyncio.create_task(every_minute())
+
+    async def finish() -> None:
+        stop.set()
+        await task
+
+    return finish
+
+
+VISITS_FLUSH_SECONDS = 60
 
 
 def web_app(routes: list[Any], max_body_bytes: int) -> ASGIApp:

@@ -18,6 +18,7 @@ from bot.messages import Attachment, Reply
 from bot.text import Text
 from bot.views import STATUS_LABELS, category_label, place_name, usage_label
 from core.insight import AreaGap, gaps, stats
+from core.visits import visits_between
 
 ANY = "any"
 
@@ -179,6 +180,7 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
             n=found.active_users,
             values=_usage_text(tr, found.usage),
         ),
+        _web_visits(ctx, days),
     ]
     chart = stats_chart(
         tr,
@@ -190,6 +192,55 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
             Text.join(lines), attachment=Attachment("stats.png", chart, "image/png", is_image=True)
         )
     ]
+
+
+WEB_PAGES = {
+    "home": N_("home page"),
+    "offers": N_("offers"),
+    "needs": N_("needs"),
+    "listing": N_("a listing"),
+    "organisation": N_("an organisation"),
+    "gaps": N_("gaps"),
+    "feed": N_("feeds"),
+    "api": N_("the API"),
+    "iati": N_("the IATI file"),
+}
+
+
+def _web_visits(ctx: Ctx, days: int) -> Text:
+    """The public web's visits over the same days, beside the chat's use: by type of
+    information, then the filters most asked for."""
+    today = ctx.now().date()
+    rows = visits_between(ctx.session, today - timedelta(days=days - 1), today)
+    tr = ctx.tr
+    pages = Counter(
+        {tr.s(WEB_PAGES.get(r.kind, r.kind)): r.count for r in rows if not r.filter_name}
+    )
+    filters: Counter = Counter()
+    for row in rows:
+        if row.filter_name:
+            filters[_filter_label(ctx, row.filter_name, row.filter_value)] += row.count
+    return tr(
+        N_("Web visits: {values}; filters most used: {filters}"),
+        values=_listed(pages),
+        filters=_listed(Counter(dict(filters.most_common(5)))),
+    )
+
+
+def _filter_label(ctx: Ctx, name: str, value: str) -> str:
+    """A filter as people read it: Cambodia, Needs, Victim assistance."""
+    tr, vocab = ctx.tr, ctx.vocab
+    if name in ("country", "region"):
+        return place_name(tr, value)
+    if name == "kind":
+        return tr.s(WEB_PAGES.get(f"{value}s", value))
+    if name == "area":
+        return tr.term(vocab.thematic_areas.get(value), value)
+    if name == "assistance_type":
+        return tr.term(vocab.assistance_types.get(value), value)
+    if name == "modality":
+        return tr.term(vocab.modalities.get(value), value)
+    return value
 
 
 def _labelled(counter: Counter, tr: Tr, labels: dict[str, str]) -> Counter:

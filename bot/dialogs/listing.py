@@ -74,7 +74,7 @@ def _priorities(ctx: Ctx) -> list[Choice]:
 
 def _visibilities(ctx: Ctx) -> list[Choice]:
     return [
-        Choice(Visibility.public, ctx.tr.s(N_("Everyone registered"))),
+        Choice(Visibility.public, ctx.tr.s(N_("Public: everyone, also on the web directory"))),
         Choice(
             Visibility.restricted, ctx.tr.s(N_("Restricted: coordinators and matching donors only"))
         ),

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from bot import charts
 from bot.chatbot import ChatBot
 from bot.i18n import NP_, Tr
+from bot.visits import VisitTally
 from core.clock import utcnow
 from core.insight import gaps
 from core.listings import create_listing
@@ -224,6 +225,11 @@ def usage(db: Database, vocab: Vocabularies) -> None:
 
 def test_stats_read_as_words(bot, db, vocab, figures) -> None:
     usage(db, vocab)
+    web = VisitTally()
+    for _ in range(3):
+        web.view("offers", {"country": "KH"})
+    web.view("feed", {"kind": "need"})
+    web.flush(db)
     root = coordinator(bot)
     root.command("stats")
     root.tap("The last 30 days")
@@ -240,6 +246,9 @@ def test_stats_read_as_words(bot, db, vocab, figures) -> None:
     assert "Forms saved: " in used and "Responsibilities (1)" in used and "About you (1)" in used
     assert "Information viewed: Partnerships (1)" in used
     assert "Reports: 0 of 0 due were sent on time" in text
+    visits = line_of(text, "Web visits")
+    assert "offers (3), feeds (1)" in visits
+    assert "Cambodia (3), needs (1)" in visits
     for code in ("national_authority", "pship_resp", "noop", "KH", "command:", "dialog:"):
         assert code not in text
     chart = figures[0].axes[0]
