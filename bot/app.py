@@ -134,9 +134,10 @@ async def run_platforms(app: App, *, serve: bool = False) -> None:
             tally = VisitTally()
             surfaces.routes += public_routes(app, surfaces.bot_username, tally.view)
             stack.push_async_callback(_keep_flushing(app.db, tally, stop))
-            log.info("The public directory is at %s/", app.settings.base_url)
         if surfaces.routes:
             await stack.enter_async_context(_web_server(app, surfaces.routes, stop))
+            if serve and app.settings.web_enabled:
+                log.info("The public directory is at %s/", app.settings.base_url)
         dispatcher = Dispatcher(
             app.db,
             app.vocab,

@@ -9,11 +9,15 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound, PermissionDenied
+from core.matching_rules import DEFAULT_THRESHOLD, Weights
+from core.matchmaking import propose_matches
 from core.models import Organisation, Stakeholder
 from core.models.enums import Role
 from core.notifications import enqueue, notify_role
 from core.people import Actor
 from core.storage import possible_id
+from core.verification import approve
+from core.vocabularies import Vocabularies
 
 
 def request_membership(session: Session, person: Stakeholder, organisation_id: int) -> None:
@@ -79,3 +83,23 @@ def decide_membership(
         {"organisation_id": organisation_id, "approved": approve},
     )
     return person
+
+
+def verify_person(
+    session: Session,
+    vocab: Vocabularies,
+    actor: Actor,
+    stakeholder_id: int,
+    *,
+    weights: Weights | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    notice_cap: int | None = None,
+) -> list[int]:
+    """A coordinator vouches for a person and their organisation: the person's listings
+    become visible, and are matched now rather than at their next change. Returns them."""
+    visible = approve(session, actor, stakeholder_id)
+    for listing_id in visible:
+        propose_matches(
+            session, vocab, listing_id, weights=weights, threshold=threshold, notice_cap=notice_cap
+        )
+    return visible

@@ -20,6 +20,7 @@ from core.models import (
     StakeholderRole,
 )
 from core.models.enums import OrganisationKind, Platform, Role
+from core.storage import possible_id
 from core.validation import check_country, clean_text
 from core.vocabularies import Vocabularies
 
@@ -218,11 +219,9 @@ def refresh_identity(
     return identity
 
 
-def grant_role(session: Session, actor: Actor, stakeholder_id: int, role: Role) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("denied.admin_only")
-    if session.get(Stakeholder, stakeholder_id) is None:
-        raise NotFound("not_found.stakeholder")
+def grant_role(session: Session, actor: Actor, stakeholder_id: int, role: Role) -> Stakeholder:
+    """An admin gives someone a role (once: granting it again changes nothing)."""
+    person = _role_holder(session, actor, stakeholder_id)
     if session.get(StakeholderRole, (stakeholder_id, role)) is None:
         session.add(
             StakeholderRole(
@@ -233,22 +232,33 @@ def grant_role(session: Session, actor: Actor, stakeholder_id: int, role: Role) 
             )
         )
         audit.record(session, actor.id, "role.grant", "stakeholder", stakeholder_id, {"role": role})
+    return person
 
 
-def revoke_role(session: Session, actor: Actor, stakeholder_id: int, role: Role) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("denied.admin_only")
+def revoke_role(session: Session, actor: Actor, stakeholder_id: int, role: Role) -> Stakeholder:
+    """An admin takes a role back; what a coordinator followed goes back to every coordinator."""
+    person = _role_holder(session, actor, stakeholder_id)
     row = session.get(StakeholderRole, (stakeholder_id, role))
     if row is not None:
         session.delete(row)
         audit.record(
             session, actor.id, "role.revoke", "stakeholder", stakeholder_id, {"role": role}
         )
-    if role == Role.coordinator:  # what they followed goes back to every coordinator
+    if role == Role.coordinator:
         for partnership in session.exec(
             select(Partnership).where(Partnership.coordinator_id == stakeholder_id)
         ):
             partnership.coordinator_id = None
+    return person
+
+
+def _role_holder(session: Session, actor: Actor, stakeholder_id: int) -> Stakeholder:
+    if not actor.is_admin:
+        raise PermissionDenied("denied.admin_only")
+    person = session.get(Stakeholder, stakeholder_id) if possible_id(stakeholder_id) else None
+    if person is None:
+        raise NotFound("not_found.stakeholder")
+    return person
 
 
 def make_admin(session: Session, stakeholder_id: int) -> bool:

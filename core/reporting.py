@@ -1,6 +1,6 @@
-"""Progress reports: one per partnership and reporting period, from a partner, reviewed by
-the coordinator (approved, or returned for revision with a comment). A late report is
-accepted and marked late."""
+"""Progress reports: one per partnership and reporting period, sent by a partner (a late
+report is accepted and marked late), then reviewed by a coordinator (core.review: approved,
+or returned for revision with a comment)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core import audit
 from core.clock import utcnow
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.models import (
     Indicator,
     IndicatorValue,
@@ -23,10 +22,19 @@ from core.models import (
     ProgressReport,
     ReportingSchedule,
 )
-from core.models.enums import PartnershipStatus, ReportStatus, Role
+from core.models.enums import PartnershipStatus, ReportStatus
 from core.notifications import enqueue
-from core.partnerships import get_partnership
-from core.people import Actor, stakeholders_with_role
+from core.partnerships import PartnershipView, get_partnership
+from core.people import Actor
+
+# Review (core.review) was written here first; its names are importable from here too.
+from core.review import (  # noqa: F401
+    approve_report,
+    awaiting_review,
+    return_report,
+    reviewers_of,
+    take_partnership,
+)
 from core.schedules import due_after, period_start
 from core.storage import possible_id
 from core.validation import clean_text
@@ -136,49 +144,6 @@ def reports_of(session: Session, partnership_id: int, limit: int = 4) -> list[Pr
     )
 
 
-def take_partnership(session: Session, actor: Actor, partnership_id: int) -> Partnership:
-    """A coordinator takes a partnership nobody coordinates: its reports are theirs to
-    review from now on."""
-    if not actor.is_coordinator:
-        raise PermissionDenied("denied.coordinator_only")
-    if not possible_id(partnership_id):
-        raise NotFound("not_found.partnership")
-    partnership = session.get(Partnership, partnership_id, with_for_update=True)
-    if partnership is None:
-        raise NotFound("not_found.partnership")
-    if partnership.coordinator_id not in (None, actor.id):
-        raise Conflict("conflict.coordinated")
-    partnership.coordinator_id = actor.id
-    audit.record(session, actor.id, "partnership.take", "partnership", partnership_id, {})
-    return partnership
-
-
-def awaiting_review(
-    session: Session, actor: Actor, limit: int = 20
-) -> list[tuple[ProgressReport, Partnership]]:
-    """Submitted reports a coordinator can review: of the partnerships they coordinate, then
-    of those nobody coordinates, the oldest first."""
-    if not actor.is_coordinator:
-        return []
-    rows = session.exec(
-        select(ProgressReport, Partnership)
-        .join(Partnership, col(Partnership.id) == ProgressReport.partnership_id)
-        .where(
-            ProgressReport.status == ReportStatus.submitted,
-            sa.or_(
-                col(Partnership.coordinator_id) == actor.id,
-                col(Partnership.coordinator_id).is_(None),
-            ),
-        )
-        .order_by(
-            sa.case((col(Partnership.coordinator_id) == actor.id, 0), else_=1),
-            col(ProgressReport.submitted_at),
-        )
-        .limit(limit)
-    ).all()
-    return [(r, p) for r, p in rows]
-
-
 def indicators_of(session: Session, partnership_id: int) -> list[Indicator]:
     return list(
         session.exec(
@@ -212,6 +177,14 @@ def last_totals(session: Session, partnership_id: int) -> dict[int, Decimal]:
     return {v.indicator_id: v.value for v in values}
 
 
+@dataclass(frozen=True)
+class SubmittedReport:
+    id: int  # the report's
+    partnership_title: str
+    period_end: date
+    late: bool
+
+
 def submit_report(
     session: Session,
     actor: Actor,
@@ -223,14 +196,56 @@ def submit_report(
     challenges: str = "",
     help_needed: str = "",
     now: datetime | None = None,
-) -> ProgressReport:
+) -> SubmittedReport:
+    """A partner sends the report for the period that ends on `due`, or the revision of a
+    returned one: its figures replace those sent before, the schedule moves on to the next
+    period, and the reviewers are told."""
     now = now or utcnow()
+    view = _reporting_partnership(session, actor, partnership_id)
+    schedule = view.schedule
+    assert schedule is not None
+    report = _begun_report(session, partnership_id, due, schedule)
+    _check_indicators(session, partnership_id, answers)
+    texts = {  # checked before anything is written
+        "narrative": clean_text(narrative, "narrative", min_len=3, max_len=4000),
+        "challenges": clean_text(challenges, "challenges", max_len=4000),
+        "help_needed": clean_text(help_needed, "help_needed", max_len=4000),
+    }
+    report = report or _new_report(session, schedule, due)
+    report.sqlmodel_update(texts)
+    _mark_sent(report, actor, due, now)
+    _replace_figures(session, report, answers)
+    if due == schedule.next_due:
+        schedule.next_due = due_after(schedule, due)
+    assert report.id is not None
+    audit.record(
+        session,
+        actor.id,
+        "report.submit",
+        "report",
+        report.id,
+        {"partnership_id": partnership_id, "late": report.late},
+    )
+    _tell_reviewers(session, view.partnership, report.id, now)
+    return SubmittedReport(report.id, view.partnership.title, due, report.late)
+
+
+def _reporting_partnership(session: Session, actor: Actor, partnership_id: int) -> PartnershipView:
+    """The partnership, if the actor is one of its partners and it has a schedule to
+    report on."""
     view = get_partnership(session, partnership_id)
     if view.member_of(actor) is None:
         raise PermissionDenied("denied.not_partner")
-    schedule = view.schedule
-    if schedule is None or view.partnership.status != PartnershipStatus.active:
+    if view.schedule is None or view.partnership.status != PartnershipStatus.active:
         raise Conflict("conflict.partnership_not_active")
+    return view
+
+
+def _begun_report(
+    session: Session, partnership_id: int, due: date, schedule: ReportingSchedule
+) -> ProgressReport | None:
+    """The period's report still open to change (a draft, or one returned for revision),
+    or None for a period nobody reported on yet, which must be the one due next."""
     report = session.exec(
         select(ProgressReport).where(
             ProgressReport.partnership_id == partnership_id, ProgressReport.period_end == due
@@ -240,26 +255,41 @@ def submit_report(
         raise Conflict("conflict.report_period")
     if report is not None and report.status not in (ReportStatus.draft, ReportStatus.returned):
         raise Conflict("conflict.report_sent")
+    return report
+
+
+def _check_indicators(
+    session: Session, partnership_id: int, answers: dict[int, IndicatorAnswer]
+) -> None:
     known = {i.id for i in indicators_of(session, partnership_id)}
     if set(answers) - known:
         raise InvalidInput("invalid.choice", field="indicator", value=str(set(answers) - known))
-    if report is None:
-        report = ProgressReport(
-            partnership_id=partnership_id,
-            period_start=period_start(schedule, due),
-            period_end=due,
-            due_date=due,
-        )
-        session.add(report)
-        session.flush()
-    assert report.id is not None
-    report.narrative = clean_text(narrative, "narrative", min_len=3, max_len=4000)
-    report.challenges = clean_text(challenges, "challenges", max_len=4000)
-    report.help_needed = clean_text(help_needed, "help_needed", max_len=4000)
+
+
+def _new_report(session: Session, schedule: ReportingSchedule, due: date) -> ProgressReport:
+    report = ProgressReport(
+        partnership_id=schedule.partnership_id,
+        period_start=period_start(schedule, due),
+        period_end=due,
+        due_date=due,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def _mark_sent(report: ProgressReport, actor: Actor, due: date, now: datetime) -> None:
     if report.status != ReportStatus.returned:  # a revision keeps the first sending's date
         report.late = now.date() > due
     report.status = ReportStatus.submitted
     report.submitted_by_id, report.submitted_at = actor.id, now
+
+
+def _replace_figures(
+    session: Session, report: ProgressReport, answers: dict[int, IndicatorAnswer]
+) -> None:
+    """The report's indicator values, each total with its breakdown by sex and age."""
+    assert report.id is not None
     for old in session.exec(select(IndicatorValue).where(IndicatorValue.report_id == report.id)):
         session.delete(old)
     session.flush()
@@ -277,74 +307,16 @@ def submit_report(
                     value=value,
                 )
             )
-    if due == schedule.next_due:
-        schedule.next_due = due_after(schedule, due)
-    audit.record(
-        session,
-        actor.id,
-        "report.submit",
-        "report",
-        report.id,
-        {"partnership_id": partnership_id, "late": report.late},
-    )
-    for reviewer in _reviewers(session, view.partnership):
+
+
+def _tell_reviewers(
+    session: Session, partnership: Partnership, report_id: int, now: datetime
+) -> None:
+    for reviewer in reviewers_of(session, partnership):
         enqueue(
             session,
             reviewer,
             "report_submitted",
-            f"report:{report.id}:submitted:{now.isoformat()}:{reviewer}",
-            {"report_id": report.id, "partnership_id": partnership_id},
+            f"report:{report_id}:submitted:{now.isoformat()}:{reviewer}",
+            {"report_id": report_id, "partnership_id": partnership.id},
         )
-    return report
-
-
-def _reviewers(session: Session, partnership: Partnership) -> list[int]:
-    if partnership.coordinator_id:
-        return [partnership.coordinator_id]
-    return [p.id for p in stakeholders_with_role(session, Role.coordinator) if p.id]
-
-
-def _reviewable(session: Session, actor: Actor, report_id: int) -> ProgressReport:
-    report = session.get(ProgressReport, report_id) if possible_id(report_id) else None
-    if report is None:
-        raise NotFound("not_found.report")
-    partnership = session.get(Partnership, report.partnership_id)
-    assert partnership is not None
-    if not actor.is_coordinator:  # the role as it is now: a revoked coordinator reviews nothing
-        raise PermissionDenied("denied.coordinator_only")
-    if report.status != ReportStatus.submitted:
-        raise Conflict("conflict.report_reviewed")
-    return report
-
-
-def approve_report(session: Session, actor: Actor, report_id: int) -> ProgressReport:
-    report = _reviewable(session, actor, report_id)
-    report.status = ReportStatus.approved
-    report.reviewed_by_id, report.reviewed_at = actor.id, utcnow()
-    audit.record(session, actor.id, "report.approve", "report", report_id)
-    if report.submitted_by_id:
-        enqueue(
-            session,
-            report.submitted_by_id,
-            "report_approved",
-            f"report:{report_id}:approved",
-            {"report_id": report_id},
-        )
-    return report
-
-
-def return_report(session: Session, actor: Actor, report_id: int, comment: str) -> ProgressReport:
-    report = _reviewable(session, actor, report_id)
-    report.status = ReportStatus.returned
-    report.review_comment = clean_text(comment, "comment", min_len=3, max_len=2000)
-    report.reviewed_by_id, report.reviewed_at = actor.id, utcnow()
-    audit.record(session, actor.id, "report.return", "report", report_id)
-    if report.submitted_by_id:
-        enqueue(
-            session,
-            report.submitted_by_id,
-            "report_returned",
-            f"report:{report_id}:returned:{report.reviewed_at.isoformat()}",
-            {"report_id": report_id, "partnership_id": report.partnership_id},
-        )
-    return report

@@ -16,18 +16,18 @@ from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_, fold
 from bot.messages import FOLDER_PREFIX, Attachment, Reply
 from bot.text import Text
-from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.errors import InvalidInput, NotFound
 from core.export import TABLES, export, to_csv, to_json
-from core.listings import can_edit, get_listing
-from core.matchmaking import propose_matches
-from core.models import AuditEvent, Stakeholder
+from core.history import KINDS as HISTORY_KINDS
+from core.history import history_of
+from core.membership import verify_person
+from core.models import Stakeholder
 from core.models.enums import Role
-from core.partnerships import can_manage, get_partnership
 from core.people import grant_role, revoke_role
 from core.privacy import forget, personal_data
 from core.quiet_hours import zone
 from core.storage import MAX_ID, may_take_long, possible_id
-from core.verification import approve, reject
+from core.verification import reject
 
 # Gaps and figures (bot.dialogs.figures) are importable from here too.
 __all__ = [
@@ -133,16 +133,15 @@ def _save_forget(ctx: Ctx) -> list[Reply]:
 
 def approve_person(ctx: Ctx, stakeholder_id: int) -> list[Reply]:
     assert ctx.actor is not None
-    settings = ctx.settings
-    for listing_id in approve(ctx.session, ctx.actor, stakeholder_id):
-        propose_matches(
-            ctx.session,
-            ctx.vocab,
-            listing_id,
-            weights=settings.weights,
-            threshold=settings.match_threshold,
-            notice_cap=settings.max_match_notices_per_day,
-        )
+    verify_person(
+        ctx.session,
+        ctx.vocab,
+        ctx.actor,
+        stakeholder_id,
+        weights=ctx.settings.weights,
+        threshold=ctx.settings.match_threshold,
+        notice_cap=ctx.settings.max_match_notices_per_day,
+    )
     return [Reply(ctx.tr(N_("Verified; they are told, and their listings are now visible.")))]
 
 
@@ -179,10 +178,9 @@ def _save_role(grant: bool):
     def save(ctx: Ctx) -> list[Reply]:
         assert ctx.actor is not None
         person_id, role = int(ctx.answer("person")), Role(ctx.answer("role"))
-        (grant_role if grant else revoke_role)(ctx.session, ctx.actor, person_id, role)
-        name = _show_person(ctx, person_id)
+        person = (grant_role if grant else revoke_role)(ctx.session, ctx.actor, person_id, role)
         template = N_("{name} is now {role}.") if grant else N_("{name} is no longer {role}.")
-        return [Reply(ctx.tr(template, name=name, role=ctx.tr(ROLES[role])))]
+        return [Reply(ctx.tr(template, name=person.name, role=ctx.tr(ROLES[role])))]
 
     return save
 
@@ -200,7 +198,7 @@ def history(ctx: Ctx, args: str) -> list[Reply]:
     assert ctx.actor is not None
     kind, _, typed = args.strip().partition(" ")
     digits = typed.strip().lstrip("#")
-    if not digits.isdecimal() or kind not in ("listing", "partnership"):
+    if not digits.isdecimal() or kind not in HISTORY_KINDS:
         return [
             Reply(
                 ctx.tr(
@@ -209,31 +207,13 @@ def history(ctx: Ctx, args: str) -> list[Reply]:
             )
         ]
     entity_id = _entity_id(kind, digits)
-    if kind == "listing":
-        allowed = can_edit(ctx.actor, get_listing(ctx.session, entity_id).listing)
-    else:
-        allowed = can_manage(ctx.actor, get_partnership(ctx.session, entity_id))
-    if not allowed:
-        raise PermissionDenied("denied.history")
-    events = ctx.session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == kind, AuditEvent.entity_id == entity_id)
-        .order_by(col(AuditEvent.at))
-    ).all()
-    if not events:
-        raise NotFound("not_found.history")
-    shown = events[-30:]
-    people = {e.actor_id for e in shown if e.actor_id is not None}
-    names = {
-        p.id: p.name
-        for p in ctx.session.exec(select(Stakeholder).where(col(Stakeholder.id).in_(people)))
-    }
+    entries = history_of(ctx.session, ctx.actor, kind, entity_id)
+    where = zone(ctx.person.timezone if ctx.person else "UTC")  # in the reader's time
     lines = [ctx.tr(HISTORY_TITLES[kind], id=entity_id)]
-    for event in shown:
-        who = names.get(event.actor_id, ctx.tr.s(N_("the system")))
-        where = zone(ctx.person.timezone if ctx.person else "UTC")  # in the reader's time
-        when = format_datetime(event.at, "short", tzinfo=where, locale=ctx.tr.language)
-        lines.append(Text.plain(f"{when} · {who} · ") + ctx.tr(action_words(event.action)))
+    for entry in entries:
+        who = entry.actor_name or ctx.tr.s(N_("the system"))
+        when = format_datetime(entry.at, "short", tzinfo=where, locale=ctx.tr.language)
+        lines.append(Text.plain(f"{when} · {who} · ") + ctx.tr(action_words(entry.action)))
     return [Reply(Text.join(lines))]
 
 

@@ -11,21 +11,16 @@ from bot.dialogs.contacts import REACH_STEPS, reach_answers, reach_changes
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Saved, Step
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bot.messages import Reply
-from core import audit
-from core.membership import request_membership
 from core.models import Organisation
 from core.models.enums import OrganisationKind, Role
-from core.notifications import notify_role
+from core.onboarding import NewOrganisation, onboard
 from core.people import (
     check_timezone,
-    create_organisation,
     find_organisation_by_name,
-    make_admin,
     platforms_of,
-    register_stakeholder,
     search_organisations,
 )
-from core.verification import request_verification
+from core.profile import Reach, choose_language, update_profile
 
 ROLE_CHOICES = {
     Role.field_contact: N_("I register needs (field contact, national authority)"),
@@ -81,11 +76,6 @@ def _organisation_id(ctx: Ctx) -> int | None:
         return int(found["exact"])
     pick = ctx.answer("organisation_pick")
     return int(pick) if pick and pick != "new" else None
-
-
-def _organisation_name(ctx: Ctx, organisation_id: int | None) -> str:
-    found = ctx.session.get(Organisation, organisation_id) if organisation_id else None
-    return found.name if found else ""
 
 
 def _must_pick(ctx: Ctx) -> bool:
@@ -213,40 +203,23 @@ def onboarding_steps() -> tuple[Step, ...]:
 
 
 def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
-    if ctx.identity.stakeholder_id is not None:  # linked meanwhile with /link: nothing to add
-        return [Reply(ctx.tr(N_("You are already registered. Type /help to see what you can do.")))]
     a = ctx.answers
-    organisation_id = _organisation_id(ctx)
-    created = organisation_id is None
-    if organisation_id is None:
-        organisation = create_organisation(
-            ctx.session,
-            ctx.vocab,
-            name=a["organisation"]["name"],
-            kind=a["org_kind"],
-            country=a.get("org_country"),
-        )
-        organisation_id = organisation.id
-    requested = Role(a["role"])
-    roles = {requested} - {Role.coordinator}
-    person = register_stakeholder(
+    assert ctx.identity.id is not None
+    done = onboard(
         ctx.session,
+        ctx.vocab,
+        identity_id=ctx.identity.id,
         name=a["name"],
-        organisation_id=organisation_id,
-        roles=roles,
+        organisation=_organisation_chosen(ctx),
+        role=a["role"],
         language=a["language"],
         timezone=a.get("timezone") or "UTC",
+        reach=Reach(**reach_changes(a)),
+        require_verification=ctx.settings.require_verification,
+        is_configured_admin=_is_configured_admin(ctx),
     )
-    assert person.id is not None
-    for key, value in reach_changes(a).items():
-        setattr(person, key, value)
-    ctx.identity.stakeholder_id = person.id
-    required = ctx.settings.require_verification
-    member = created
-    if created and required:
-        request_verification(ctx.session, person.id)  # a new organisation is checked
-    elif not created:  # an existing organisation: its members (or a coordinator) let them in
-        request_membership(ctx.session, person, organisation_id)
+    if done.already_registered:
+        return [Reply(ctx.tr(N_("You are already registered. Type /help to see what you can do.")))]
     replies = [
         Reply(
             ctx.tr(
@@ -254,11 +227,11 @@ def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
                     "Thank you, {name}: you are registered. Type /help at any time "
                     "to see what you can do."
                 ),
-                name=person.name,
+                name=done.name,
             )
         )
     ]
-    if not member:
+    if not done.member:
         replies.append(
             Reply(
                 ctx.tr(
@@ -267,28 +240,11 @@ def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
                         "until one of its members (or a coordinator) does, you cannot act "
                         "for it or see its listings, matches and partnerships."
                     ),
-                    organisation=_organisation_name(ctx, organisation_id),
+                    organisation=done.organisation_name,
                 )
             )
         )
-    if _is_configured_admin(ctx):
-        register_admin(ctx, person.id)
-    elif requested is Role.coordinator:
-        audit.record(
-            ctx.session,
-            person.id,
-            "role.request",
-            "stakeholder",
-            person.id,
-            {"role": Role.coordinator},
-        )
-        notify_role(
-            ctx.session,
-            Role.admin,
-            "role_request",
-            f"role_request:{person.id}",
-            {"stakeholder_id": person.id, "name": person.name, "role": "coordinator"},
-        )
+    if done.coordinator_requested:
         replies.append(
             Reply(ctx.tr(N_("An admin will confirm your coordinator role; you will be told.")))
         )
@@ -296,14 +252,19 @@ def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
     return Saved(replies, then=(then, {}) if then in ("need", "offer") else None)
 
 
+def _organisation_chosen(ctx: Ctx) -> int | NewOrganisation:
+    """The organisation picked, or the one to create from the answers."""
+    organisation_id = _organisation_id(ctx)
+    if organisation_id is not None:
+        return organisation_id
+    a = ctx.answers
+    return NewOrganisation(a["organisation"]["name"], a["org_kind"], a.get("org_country"))
+
+
 def _is_configured_admin(ctx: Ctx) -> bool:
     identity = ctx.identity
     admins = ctx.settings.admin_identities
     return (str(identity.platform), identity.workspace, identity.external_user_id) in admins
-
-
-def register_admin(ctx: Ctx, person_id: int) -> None:
-    make_admin(ctx.session, person_id)
 
 
 def _platform_choices(ctx: Ctx) -> list[Choice]:
@@ -343,33 +304,22 @@ def profile_answers(ctx: Ctx) -> dict[str, Any]:
 
 
 def _save_profile(ctx: Ctx) -> list[Reply]:
-    person = ctx.person
-    assert person is not None and person.id is not None
-    a = {
-        **ctx.answers,
-        "timezone": ctx.answers.get("timezone") or "UTC",
-        **reach_changes(ctx.answers),
+    assert ctx.person is not None and ctx.person.id is not None
+    a = ctx.answers
+    changes = {
+        "name": a["name"],
+        "language": a["language"],
+        "timezone": a.get("timezone") or "UTC",
+        "preferred_platform": a.get("preferred_platform"),
+        **reach_changes(a),
     }
-    fields = ("name", "language", "timezone", "preferred_platform", *reach_changes({}))
-    changes = {k: a[k] for k in fields if getattr(person, k) != a[k]}
-    for key, value in changes.items():
-        setattr(person, key, value)
-    audit.record(ctx.session, person.id, "stakeholder.edit", "stakeholder", person.id, changes)
+    update_profile(ctx.session, ctx.person.id, changes)
     return [Reply(ctx.tr(N_("Your profile is saved.")))]
 
 
 def _save_language(ctx: Ctx) -> list[Reply]:
-    person = ctx.person
-    assert person is not None and person.id is not None
-    person.language = ctx.answers["language"]
-    audit.record(
-        ctx.session,
-        person.id,
-        "stakeholder.edit",
-        "stakeholder",
-        person.id,
-        {"language": person.language},
-    )
+    assert ctx.person is not None and ctx.person.id is not None
+    choose_language(ctx.session, ctx.person.id, ctx.answers["language"])
     return [Reply(ctx.tr(N_("From now on I will write to you in English.")))]
 
 

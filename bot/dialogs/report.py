@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-
-from sqlmodel import select
+from typing import Any
 
 from bot.dialogs.steps import Ctx, Dialog, Kind, Step
 from bot.i18n import N_, fold
 from bot.messages import Reply
 from core.errors import InvalidInput
-from core.models import IndicatorValue, Partnership, ProgressReport
+from core.models import ProgressReport
 from core.models.enums import Disaggregation
 from core.partnerships import get_partnership
-from core.reporting import IndicatorAnswer, indicators_of, last_totals, return_report, submit_report
+from core.reporting import IndicatorAnswer, figures_of, indicators_of, last_totals, submit_report
+from core.review import return_report
 
 SEXES = {
     "female": (
@@ -167,39 +167,43 @@ def report_steps(ctx: Ctx) -> tuple[Step, ...]:
 
 def _save_report(ctx: Ctx) -> list[Reply]:
     assert ctx.actor is not None
-    partnership_id = int(ctx.context["partnership_id"])
-    due = date.fromisoformat(ctx.context["due"])
-    answers = {}
-    for name, value in ctx.answers.items():
-        if name.startswith("ind") and value:
-            parts = {(sex, age): Decimal(v) for sex, age, v in value["parts"]}
-            answers[int(name[3:])] = IndicatorAnswer(Decimal(value["total"]), parts)
-    report = submit_report(
+    sent = submit_report(
         ctx.session,
         ctx.actor,
-        partnership_id,
-        due,
-        answers,
+        int(ctx.context["partnership_id"]),
+        date.fromisoformat(ctx.context["due"]),
+        _indicator_answers(ctx.answers),
         narrative=ctx.answer("narrative"),
         challenges=ctx.answer("challenges") or "",
         help_needed=ctx.answer("help_needed") or "",
         now=ctx.now(),
     )
-    partnership = ctx.session.get(Partnership, partnership_id)
-    title = partnership.title if partnership else ""
     text = ctx.tr(
         N_("Thank you: your report on **{title}** (period to {due}) is with the coordinator."),
-        title=title,
-        due=ctx.tr.date(due),
+        title=sent.partnership_title,
+        due=ctx.tr.date(sent.period_end),
     )
-    if report.late:
+    if sent.late:
         text = text + " " + ctx.tr(N_("It is marked late."))
     return [Reply(text)]
 
 
+def _indicator_answers(answers: dict[str, Any]) -> dict[int, IndicatorAnswer]:
+    """The indicators' answers ("ind12": total and parts, as parse_value reads them)."""
+    return {
+        int(name[3:]): IndicatorAnswer(
+            Decimal(value["total"]),
+            {(sex, age): Decimal(v) for sex, age, v in value["parts"]},
+        )
+        for name, value in answers.items()
+        if name.startswith("ind") and value
+    }
+
+
 def _save_return(ctx: Ctx) -> list[Reply]:
     assert ctx.actor is not None
-    return_report(ctx.session, ctx.actor, int(ctx.context["report_id"]), ctx.answer("comment"))
+    report_id = int(ctx.context["report_id"])
+    return_report(ctx.session, ctx.actor, report_id, ctx.answer("comment"), now=ctx.now())
     return [Reply(ctx.tr(N_("Returned for revision; the partner is told why.")))]
 
 
@@ -210,16 +214,13 @@ def report_answers(ctx: Ctx, report: ProgressReport) -> dict[str, object]:
         "challenges": report.challenges or None,
         "help_needed": report.help_needed or None,
     }
-    values = ctx.session.exec(
-        select(IndicatorValue).where(IndicatorValue.report_id == report.id)
-    ).all()
-    for value in values:
-        entry = answers.setdefault(f"ind{value.indicator_id}", {"total": "0", "parts": []})
-        assert isinstance(entry, dict)
-        if value.sex or value.age_group:
-            entry["parts"].append([value.sex, value.age_group, str(value.value)])
-        else:
-            entry["total"] = str(value.value)
+    for figure in figures_of(ctx.session, report):
+        if figure.total is None and not figure.parts:
+            continue  # not reported on
+        answers[f"ind{figure.indicator.id}"] = {
+            "total": str(figure.total if figure.total is not None else 0),
+            "parts": [[sex, age, str(value)] for sex, age, value in figure.parts],
+        }
     return answers
 
 
