@@ -3,6 +3,9 @@ callback_data) and is resolved here, on the server, where permissions are checke
 
   d:<nonce>.<revision>:<op>:<arg>   a button of a dialog step (stale if nonce or revision differ)
   c:<command>:<arg>                 a button that runs a command on something, e.g. c:withdraw:12
+
+Every token is made by dialog_token() or command_token(), never typed by hand: they check
+the length, which Telegram would otherwise refuse when the message is sent.
 """
 
 from __future__ import annotations

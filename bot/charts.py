@@ -1,23 +1,27 @@
-"""Charts as PNG files, drawn with matplotlib's Agg backend (no display needed). Labels are
-in the reader's language; every chart comes with a text that says the same without it."""
+"""Charts as PNG files, drawn with matplotlib's Agg canvas (no display needed). Labels are
+in the reader's language; every chart comes with a text that says the same without it.
+
+matplotlib is imported when a chart is drawn, not with this module: it takes a second to
+import, and every command of `partnerbot` would wait for it. A figure is drawn on a canvas of
+its own rather than through pyplot, which keeps figures in a global registry and a global
+backend: nothing here is shared between two charts drawn at once."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.i18n import N_, Tr
 from bot.messages import FOLDER_PREFIX
 from bot.views import category_label, place_name
 from core.insight import Gaps
 from core.vocabularies import Vocabularies
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
 
 SIZE = (10, 6)  # inches; at 100 dpi a 1000 x 600 pixel image
 DPI = 100
@@ -35,9 +39,8 @@ def gaps_chart(tr: Tr, vocab: Vocabularies, found: Gaps) -> Path:
     """Per area, the money needed, offered and committed when the needs give amounts, else
     how many needs and offers there are; beside it, how many needs each area has in each
     place, which says where the gaps are whether or not anybody gave an amount."""
-    figure, (bars, places) = plt.subplots(
-        1, 2, figsize=SIZE, dpi=DPI, gridspec_kw={"width_ratios": [3, 2]}
-    )
+    figure = _figure()
+    bars, places = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     labels = [_short(tr.term(vocab.thematic_areas.get(g.area), g.area)) for g in found.areas]
     if found.has_amounts:
         _money_bars(tr, bars, found)
@@ -84,7 +87,7 @@ def _count_bars(tr: Tr, bars: Axes, found: Gaps) -> None:
     bars.bar(
         [p + 0.2 for p in positions], offers, width=0.4, color=BLUE, label=tr.s(N_("open offers"))
     )
-    bars.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "2.5 needs"
+    _integer_ticks(bars.yaxis)
     bars.set_ylabel(tr.s(N_("number of listings")))
     bars.set_title(tr.s(N_("Needs and offers by area")))
 
@@ -117,7 +120,8 @@ def stats_chart(
 ) -> Path:
     """What was used (label, category, count), coloured by category, beside the listings by
     status; the labels come translated from the caller."""
-    figure, (used, by_status) = plt.subplots(1, 2, figsize=SIZE, dpi=DPI)
+    figure = _figure()
+    used, by_status = figure.subplots(1, 2)
     colours = dict(zip(sorted({c for _, c, _ in usage}), PALETTE, strict=False))
     for category in colours:  # one bar series per category, for the legend
         rows = [(i, n) for i, (_, c, n) in enumerate(usage) if c == category]
@@ -131,7 +135,7 @@ def stats_chart(
     if usage:
         used.legend(fontsize=8)
     used.invert_yaxis()
-    used.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _integer_ticks(used.xaxis)
     used.set_title(tr.s(N_("What was used")))
     used.tick_params(labelsize=8)
     by_status.bar(
@@ -139,17 +143,32 @@ def stats_chart(
         [count for _, count in listings] or [0],
         color="#6a1b9a",
     )
-    by_status.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _integer_ticks(by_status.yaxis)
     by_status.set_title(tr.s(N_("Listings by status")))
     by_status.tick_params(labelsize=8)
     return _save(figure, "stats-")
 
 
-def _save(figure: plt.Figure, prefix: str) -> Path:
+def _figure() -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    FigureCanvasAgg(figure)  # draws it, for tight_layout and the PNG
+    return figure
+
+
+def _integer_ticks(axis: Axis) -> None:
+    """Whole numbers only on an axis of counts: no "2.5 needs"."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _save(figure: Figure, prefix: str) -> Path:
     path = _output(prefix)
     figure.tight_layout()
     figure.savefig(path, format="png")
-    plt.close(figure)
     return path
 
 

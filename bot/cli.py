@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import itertools
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
 
-# The rest is imported where it is used: importing it takes seconds, and a Ctrl-C meanwhile
-# must meet main()'s handler, not a traceback.
+# The rest is imported where it is used: importing it takes seconds, which `version` and
+# `--help` never wait for (not even for the settings), and a Ctrl-C meanwhile must meet
+# main()'s handler, not a traceback.
 if TYPE_CHECKING:
     from bot.app import App
     from bot.settings import Settings
     from core.demo import DemoClash
-    from core.models import Notification
     from core.vocabularies import Vocabularies, Vocabulary
 
 EXIT_USAGE = 2
@@ -31,8 +30,24 @@ class UsageError(Exception):
     """What the command was given cannot be used: one line on stderr, exit code 2."""
 
 
-def _parser(vocab: Vocabularies) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """A parser whose epilog may be written only when its help is shown (its subcommands'
+    parsers are of this class too)."""
+
+    def __init__(
+        self, *args: Any, epilog_from: Callable[[], str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.epilog_from = epilog_from
+
+    def format_help(self) -> str:
+        if self.epilog_from is not None:
+            self.epilog = self.epilog_from()
+        return super().format_help()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="partnerbot",
         description="Partnerbot: needs, offers, matches and partnerships by chat. "
         "With no Telegram or Slack token configured, it opens a chat in this terminal.",
@@ -76,18 +91,16 @@ def _parser(vocab: Vocabularies) -> argparse.ArgumentParser:
         action="store_true",
         help="print what would be sent now and what quiet hours hold, and change nothing",
     )
-    _search_parser(sub, vocab)
+    _search_parser(sub)
     return parser
 
 
-def _search_parser(sub: argparse._SubParsersAction, vocab: Vocabularies) -> None:
+def _search_parser(sub: argparse._SubParsersAction) -> None:
     search = sub.add_parser(
         "search",
         help="search open needs and offers",
         description="Search open needs and offers, 5 a page.",
-        epilog=_codes("assistance types (--type)", vocab.assistance_types)
-        + "\n\n"
-        + _codes("thematic areas (--area)", vocab.thematic_areas),
+        epilog_from=_search_codes,  # the configured vocabularies: read for this help only
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     search.add_argument("--kind", choices=["need", "offer"])
@@ -96,6 +109,15 @@ def _search_parser(sub: argparse._SubParsersAction, vocab: Vocabularies) -> None
     search.add_argument("--country", help="by name or ISO 3166 code, e.g. Cambodia or KH")
     search.add_argument("--region", help="UN M49, by name or code, e.g. Southeast Asia or 035")
     search.add_argument("--page", type=int, default=1, help="from 1")
+
+
+def _search_codes() -> str:
+    vocab = _vocabulary(_settings()[0])
+    return (
+        _codes("assistance types (--type)", vocab.assistance_types)
+        + "\n\n"
+        + _codes("thematic areas (--area)", vocab.thematic_areas)
+    )
 
 
 def _codes(title: str, vocabulary: Vocabulary) -> str:
@@ -135,11 +157,11 @@ def _ctrl_c_waits() -> Iterator[None]:
 
 def _main(argv: Sequence[str] | None) -> int:
     with _ctrl_c_waits():
-        settings, problem = _settings()
-        args = _parser(_vocabulary(settings)).parse_args(argv)
+        args = _parser().parse_args(argv)
         if args.command == "version":
             print(f"partnerbot {__version__}")
             return 0
+        settings, problem = _settings()
         if settings is None:
             raise UsageError(problem)
         from bot.app import build_app
@@ -159,7 +181,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _settings() -> tuple[Settings | None, str]:
-    """The settings, or why not: told once a command needs them (not to --help, version)."""
+    """The settings, or why not: told once a command needs them (not to
+    `version`, nor to a help, which lists the configured vocabularies where they load)."""
     from bot.settings import ENV_PREFIX, SettingsError, load_settings
 
     try:
@@ -293,6 +316,8 @@ def _chat(app: App, args: argparse.Namespace) -> int:
 
 
 def _run(app: App, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.app import run_platforms
 
     if not (app.settings.has_telegram or app.settings.has_slack):
@@ -304,7 +329,8 @@ def _run(app: App, args: argparse.Namespace) -> int:
 def _export(app: App, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from core.export import TABLES, export, to_csv, to_json
+    from core.export import TABLES, export
+    from core.export_files import write_export
 
     out = Path(args.out) if args.out else _new_folder(Path.cwd(), datetime.now())
     out.mkdir(parents=True, exist_ok=True)
@@ -313,15 +339,7 @@ def _export(app: App, args: argparse.Namespace) -> int:
         app.db.read() as session,
     ):
         data = export(session, include_restricted=True, progress=lambda _: bar.update())
-    if args.format == "json":
-        written = [out / "partnerbot-export.json"]
-        written[0].write_text(to_json(data), encoding="utf-8")
-    else:
-        written = []
-        for table, records in data.items():
-            path = out / f"{table}.csv"
-            path.write_text(to_csv(records), encoding="utf-8")
-            written.append(path)
+    written = write_export(data, out, args.format)
     print(f"partnerbot: wrote {', '.join(p.name for p in written)} to {out.resolve()}")
     return 0
 
@@ -340,57 +358,14 @@ def _new_folder(parent: Path, now: datetime) -> Path:
 
 
 def _remind(app: App, args: argparse.Namespace) -> int:
-    from sqlmodel import select
+    from bot.cli_remind import remind
 
-    from bot.scheduler import Sweeper
-    from core.clock import utcnow
-    from core.models import Notification, Stakeholder
-    from core.models.enums import NotificationStatus
-    from core.reminders import what_is_planned
-
-    if not args.dry_run:
-        result = Sweeper(app.db).run()
-        print(f"partnerbot: {result.written} notices written, {result.expired} listings expired")
-        return 0
-    now = utcnow()
-    with app.db.read() as session:
-        planned = what_is_planned(session, now)
-        people = {p.id: (p.name, p.timezone) for p in session.exec(select(Stakeholder))}
-        waiting = session.exec(
-            select(Notification).where(Notification.status == NotificationStatus.pending)
-        ).all()
-    new = [p for p, fresh in planned if fresh]
-    # What goes out now first, then what quiet hours hold: not_before is `now` unless held.
-    now_first = sorted(new, key=lambda p: p.not_before > now)
-    for item in now_first:
-        name, timezone = people.get(item.stakeholder_id, ("?", "UTC"))
-        when = _held_until(item.not_before, timezone) if item.not_before > now else "now"
-        print(f"{item.kind:18} to {name:24} {when:44} {item.key}")
-    held = sum(1 for p in new if p.not_before > now)
-    print(
-        f"{len(new) - held} notices would be sent now, {held} held by quiet hours "
-        f"({len(planned) - len(new)} already written)"
-    )
-    print(_outbox_line(waiting, now))
-    return 0
-
-
-def _held_until(moment: datetime, timezone: str) -> str:
-    from core.reminders import zone  # UTC for a zone this machine lacks
-
-    local = moment.astimezone(zone(timezone))
-    return f"held until {local:%Y-%m-%d %H:%M} {timezone} ({moment:%H:%M} UTC)"
-
-
-def _outbox_line(waiting: Sequence[Notification], now: datetime) -> str:
-    """Notices written before, not sent yet: a first attempt set later is quiet hours."""
-    due = sum(1 for n in waiting if n.next_attempt_at <= now)
-    held = sum(1 for n in waiting if n.next_attempt_at > now and n.attempts == 0)
-    retrying = len(waiting) - due - held
-    return f"in the outbox: {due} due now, {held} held by quiet hours, {retrying} to retry"
+    return remind(app, dry_run=args.dry_run)
 
 
 def _serve(app: App, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.app import run_platforms
 
     asyncio.run(run_platforms(app, serve=True))

@@ -36,9 +36,9 @@ def _match_facts(
 def decision_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button(tr.s(N_("✔ Accept")), f"c:accept:{match_id}"),
-            Button(tr.s(N_("✖ Decline")), f"c:decline:{match_id}"),
-            Button(tr.s(N_("Details")), f"c:match:{match_id}"),
+            Button(tr.s(N_("✔ Accept")), command_token("accept", match_id)),
+            Button(tr.s(N_("✖ Decline")), command_token("decline", match_id)),
+            Button(tr.s(N_("Details")), command_token("match", match_id)),
         ),
     )
 
@@ -140,7 +140,9 @@ def _accepted(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) 
     partnership_id = p.get("partnership_id")
     if not partnership_id:
         return [Reply(Text.join(lines))]
-    open_it = Button(tr.s(N_("Open the draft partnership")), f"c:partnership:{partnership_id}")
+    open_it = Button(
+        tr.s(N_("Open the draft partnership")), command_token("partnership", partnership_id)
+    )
     return [Reply(Text.join(lines), ((open_it,),))]
 
 
@@ -193,8 +195,11 @@ def _introduction(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, An
     reach = _reachable(via)
     if reach:
         lines.append(Text.plain(f"• {via.get('name', '')}: {reach}"))
-    button = Button(tr.s(N_("See the partnership")), f"c:partnership:{p['partnership_id']}")
-    return [Reply(Text.join(lines), ((button,),))]
+    return [Reply(Text.join(lines), ((partnership_button(tr, p["partnership_id"]),),))]
+
+
+def partnership_button(tr: Tr, partnership_id: int) -> Button:
+    return Button(tr.s(N_("See the partnership")), command_token("partnership", partnership_id))
 
 
 def partnership_title(session: Session, partnership_id: int) -> str:

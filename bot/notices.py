@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from bot.actions import command_token
 from bot.i18n import N_, Tr
-from bot.match_notices import MATCH_RENDERERS, partnership_title
+from bot.listing_buttons import own_listing_buttons
+from bot.match_notices import MATCH_RENDERERS, partnership_button, partnership_title
 from bot.match_notices import decision_buttons as decision_buttons  # home screens use it
 from bot.messages import Button, Reply
 from bot.report_views import report_lines, review_buttons
@@ -19,9 +20,14 @@ from bot.views import listing_card
 from core.errors import NotFound
 from core.listings import get_listing
 from core.models import Notification, Organisation, ProgressReport, Stakeholder
-from core.reminders import digest_rows
+from core.reminders import Policy, digest_rows
 from core.reporting import figures_of, reported
 from core.vocabularies import Vocabularies
+
+# How long a listing may go unconfirmed before it expires, as the reminder policy says: for
+# the expiry notices whose payload does not say it.
+_POLICY = Policy(quiet=None)
+_UNCONFIRMED_DAYS = (_POLICY.stale_after + _POLICY.expire_after).days
 
 
 def render_notice(
@@ -75,7 +81,7 @@ def _escalation(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]
     return [
         Reply(
             text,
-            ((Button(tr.s(N_("See the partnership")), f"c:partnership:{p['partnership_id']}"),),),
+            ((partnership_button(tr, p["partnership_id"]),),),
         )
     ]
 
@@ -98,18 +104,11 @@ LIGHTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
 def _stale(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
     view = get_listing(session, p["listing_id"])
-    lid = p["listing_id"]
     text = tr(
         N_("**Is this still current?** It was last confirmed on {date}."),
         date=tr.date(date.fromisoformat(p["since"])),
     )
-    buttons = (
-        (
-            Button(tr.s(N_("✔ Still current")), f"c:keep:{lid}"),
-            Button(tr.s(N_("✎ Edit")), f"c:edit:{lid}"),
-            Button(tr.s(N_("✖ Close it")), f"c:withdraw:{lid}"),
-        ),
-    )
+    buttons = own_listing_buttons(tr, view.listing, keep_first=True)
     return [Reply(Text.join([text, listing_card(tr, vocab, view)]), buttons)]
 
 
@@ -117,14 +116,14 @@ def _expired(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -
     view = get_listing(session, p["listing_id"])
     text = tr(
         N_(
-            "Nobody confirmed this listing for 120 days, so it has expired. If it is "
+            "Nobody confirmed this listing for {days} days, so it has expired. If it is "
             "still current, tap the button to bring it back."
-        )
+        ),
+        days=p.get("days", _UNCONFIRMED_DAYS),
     )
     return [
         Reply(
-            Text.join([text, listing_card(tr, vocab, view)]),
-            ((Button(tr.s(N_("✔ Still current")), f"c:keep:{p['listing_id']}"),),),
+            Text.join([text, listing_card(tr, vocab, view)]), own_listing_buttons(tr, view.listing)
         )
     ]
 
@@ -132,18 +131,7 @@ def _expired(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -
 def _partnership_event(template: str):
     def render(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
         title = partnership_title(session, p["partnership_id"])
-        return [
-            Reply(
-                tr(template, title=title),
-                (
-                    (
-                        Button(
-                            tr.s(N_("See the partnership")), f"c:partnership:{p['partnership_id']}"
-                        ),
-                    ),
-                ),
-            )
-        ]
+        return [Reply(tr(template, title=title), ((partnership_button(tr, p["partnership_id"]),),))]
 
     return render
 
@@ -169,8 +157,10 @@ def _report_reviewed(template: str, revise: bool):
             raise NotFound("not_found.report")
         title = partnership_title(session, report.partnership_id)
         text = tr(template, title=title, comment=report.review_comment or "")
-        buttons = ((Button(tr.s(N_("Revise the report")), f"c:report:{report.partnership_id}"),),)
-        return [Reply(text, buttons if revise else ())]
+        revise_it = Button(
+            tr.s(N_("Revise the report")), command_token("report", report.partnership_id)
+        )
+        return [Reply(text, ((revise_it,),) if revise else ())]
 
     return render
 
@@ -197,8 +187,8 @@ def _verify_request(
             text,
             (
                 (
-                    Button(tr.s(N_("✔ Verify")), f"c:verify_ok:{sid}"),
-                    Button(tr.s(N_("✖ Reject")), f"c:verify_no:{sid}"),
+                    Button(tr.s(N_("✔ Verify")), command_token("verify_ok", sid)),
+                    Button(tr.s(N_("✖ Reject")), command_token("verify_no", sid)),
                 ),
             ),
         )

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from core.matching import Weights
+from core.matching import DEFAULT_THRESHOLD, Weights
 from core.quiet_hours import QuietHours
 
 ENV_PREFIX = "PARTNERBOT_"
@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # {"area": 0.4, "place": 0.2, "amount": 0.2, "time": 0.1, "text": 0.05, "modality": 0.05}
     # Coordinators verify new organisations and people before others see their listings.
     require_verification: bool = False
-    match_threshold: float = Field(default=0.55, ge=0, le=1)
+    match_threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
     match_weights: dict[str, float] = Field(default_factory=dict)
 
     # Notices written at night, in their recipient's time zone, wait for its end; "off" for

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from core.clock import utcnow
 from core.listings import ListingDraft, create_listing
-from core.matching import Weights
-from core.matchmaking import DEFAULT_THRESHOLD, propose_matches
+from core.matching_rules import DEFAULT_THRESHOLD, Weights
+from core.matchmaking import propose_matches
 from core.models import ChannelIdentity, Stakeholder
 from core.models.enums import (
     Coverage,

@@ -18,7 +18,8 @@ from core.clock import utcnow
 from core.contacts import ask_for_introduction, nothing_shared, shared_by
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.listings import ListingDraft, areas_for
-from core.matching import Weights, rank, words_of
+from core.matching_ranking import rank
+from core.matching_rules import DEFAULT_THRESHOLD, Weights, words_of
 from core.models import (
     Listing,
     Match,
@@ -33,8 +34,6 @@ from core.people import Actor
 from core.storage import insert_or_ignore, possible_id
 from core.validation import clean_text
 from core.vocabularies import Vocabularies
-
-DEFAULT_THRESHOLD = 0.55
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from bot.commands.registry import Command, Handler, number
 from bot.dialogs.engine import Ctx
 from bot.dialogs.listing import answers_from_view, home_country
 from bot.i18n import N_
+from bot.listing_buttons import own_listing_buttons
 from bot.messages import Button, Reply
 from bot.views import listing_card
 from core.errors import DomainError
 from core.listings import (
-    LIVE_STATUSES,
     ListingView,
     can_edit,
     confirm_listing,
@@ -22,7 +22,6 @@ from core.listings import (
     withdraw_listing,
 )
 from core.models import Conversation
-from core.models.enums import ListingStatus
 from core.people import Actor
 
 if TYPE_CHECKING:
@@ -56,17 +55,8 @@ def mine(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[R
 def listing_buttons(
     ctx: Ctx, view: ListingView, *, withdraw: bool = True
 ) -> tuple[tuple[Button, ...], ...]:
-    """The buttons under one of one's own listings, wherever it is shown."""
-    listing = view.listing
-    keep = Button(ctx.tr.s(N_("✔ Still current")), command_token("keep", listing.id or 0))
-    if listing.status == ListingStatus.expired:
-        return ((keep,),)
-    if listing.status not in LIVE_STATUSES:
-        return ()
-    row = [Button(ctx.tr.s(N_("✎ Edit")), command_token("edit", listing.id or 0)), keep]
-    if withdraw:
-        row.append(Button(ctx.tr.s(N_("✖ Withdraw")), command_token("withdraw", listing.id or 0)))
-    return (tuple(row),)
+    """The buttons under one of one's own listings, for a command's context."""
+    return own_listing_buttons(ctx.tr, view.listing, withdraw=withdraw)
 
 
 def _owned(ctx: Ctx, arg: str) -> ListingView:

@@ -3,24 +3,21 @@ edited, or the duplicate the person chose to update), then the matches it makes.
 
 from __future__ import annotations
 
+from bot.actions import command_token
 from bot.dialogs.listing_drafts import draft_from_answers
 from bot.dialogs.steps import Ctx
 from bot.i18n import N_
 from bot.messages import Button, Reply
 from core.listings import create_listing, draft_of, edit_listing, get_listing
-from core.matching import Weights
-from core.matchmaking import DEFAULT_THRESHOLD, propose_matches
+from core.matching_rules import Weights
+from core.matchmaking import propose_matches
 from core.models.enums import ListingKind
 
 NEED = ListingKind.need
 
 
 def matching_settings(ctx: Ctx) -> tuple[Weights, float]:
-    settings = ctx.settings
-    return (
-        getattr(settings, "weights", None) or Weights(),
-        getattr(settings, "match_threshold", DEFAULT_THRESHOLD),
-    )
+    return ctx.settings.weights, ctx.settings.match_threshold
 
 
 def listing_save(kind: ListingKind):
@@ -46,8 +43,8 @@ def listing_save(kind: ListingKind):
                 ctx.vocab,
                 ctx.actor,
                 draft,
-                require_verification=getattr(ctx.settings, "require_verification", False),
-                daily_limit=getattr(ctx.settings, "max_listings_per_day", None),
+                require_verification=ctx.settings.require_verification,
+                daily_limit=ctx.settings.max_listings_per_day,
             )
             text = ctx.tr(
                 N_(
@@ -81,7 +78,7 @@ def listing_save(kind: ListingKind):
             view.listing.id,
             weights=weights,
             threshold=threshold,
-            notice_cap=getattr(ctx.settings, "max_match_notices_per_day", None),
+            notice_cap=ctx.settings.max_match_notices_per_day,
         )
         if found:
             text = (
@@ -94,9 +91,9 @@ def listing_save(kind: ListingKind):
             )
         buttons = (
             (
-                Button(ctx.tr.s(N_("My listings")), "c:mine:"),
-                Button(ctx.tr.s(N_("Matches")), "c:matches:"),
-                Button(ctx.tr.s(N_("Search")), "c:search:"),
+                Button(ctx.tr.s(N_("My listings")), command_token("mine")),
+                Button(ctx.tr.s(N_("Matches")), command_token("matches")),
+                Button(ctx.tr.s(N_("Search")), command_token("search")),
             ),
         )
         return [Reply(text, buttons)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.actions import command_token
 from bot.dialogs.steps import Ctx, Dialog, Kind, Step
 from bot.i18n import N_, Tr
 from bot.messages import Button, Reply
@@ -59,7 +60,7 @@ def list_matches(ctx: Ctx) -> list[Reply]:
         buttons = (
             decision_buttons(ctx.tr, view.match.id or 0)
             if pending_for(ctx.actor, view)
-            else ((Button(ctx.tr.s(N_("Details")), f"c:match:{view.match.id}"),),)
+            else ((Button(ctx.tr.s(N_("Details")), command_token("match", view.match.id or 0)),),)
         )
         summary = match_summary(ctx.tr, ctx.vocab, view)
         if pending_for(ctx.actor, view) and accepted_by_other(ctx.actor, view):

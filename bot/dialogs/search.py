@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.actions import command_token
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_
 from bot.messages import Button, Reply
@@ -71,7 +72,7 @@ def results(ctx: Ctx, page: int) -> list[Reply]:
         return [
             Reply(
                 ctx.tr(N_("Nothing found. Try fewer filters: /search")),
-                ((Button(ctx.tr.s(N_("New search")), "c:search:"),),),
+                ((Button(ctx.tr.s(N_("New search")), command_token("search")),),),
             )
         ]
     head = ctx.tr(
@@ -86,7 +87,7 @@ def results(ctx: Ctx, page: int) -> list[Reply]:
         nav.append(Button(ctx.tr.s(N_("‹ Previous")), ctx.token("page", str(found.page - 1))))
     if found.page < found.pages:
         nav.append(Button(ctx.tr.s(N_("Next ›")), ctx.token("page", str(found.page + 1))))
-    nav.append(Button(ctx.tr.s(N_("New search")), "c:search:"))
+    nav.append(Button(ctx.tr.s(N_("New search")), command_token("search")))
     return [Reply(Text.join([head, *cards], "\n\n"), (tuple(nav),))]
 
 
