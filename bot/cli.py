@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     exporting = sub.add_parser(
         "export", help="write needs, offers, matches, partnerships and reports to files"
     )
-    exporting.add_argument("--format", choices=["csv", "json"], default="csv")
+    exporting.add_argument("--format", choices=["csv", "json", "iati"], default="csv")
     exporting.add_argument(
         "--out",
         metavar="DIR",
@@ -334,6 +334,8 @@ def _export(app: App, args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else _new_folder(Path.cwd(), datetime.now())
     out.mkdir(parents=True, exist_ok=True)
+    if args.format == "iati":
+        return _export_iati(app, out)
     with (
         tqdm(total=len(TABLES), desc="exporting", unit="table", file=sys.stderr) as bar,
         app.db.read() as session,
@@ -341,6 +343,29 @@ def _export(app: App, args: argparse.Namespace) -> int:
         data = export(session, include_restricted=True, progress=lambda _: bar.update())
     written = write_export(data, out, args.format)
     print(f"partnerbot: wrote {', '.join(p.name for p in written)} to {out.resolve()}")
+    return 0
+
+
+def _export_iati(app: App, out: Path) -> int:
+    from core.clock import utcnow
+    from core.iati import ReportingOrg, write_iati
+
+    settings = app.settings
+    org = ReportingOrg(
+        ref=settings.iati_reporting_org_ref,
+        name=settings.iati_reporting_org_name,
+        type=settings.iati_reporting_org_type,
+    )
+    with app.db.read() as session:
+        path = write_iati(
+            session,
+            app.vocab,
+            out,
+            reporting_org=org,
+            generated_at=utcnow(),
+            area_vocabulary_uri=f"{settings.base_url}/offers",
+        )
+    print(f"partnerbot: wrote {path.name} to {out.resolve()}")
     return 0
 
 

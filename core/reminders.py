@@ -213,7 +213,13 @@ def _stale_listings(
         hold = not_before(now, timezone or "UTC", policy)
         if confirmed <= now - policy.stale_after - policy.expire_after:
             expiring.append(
-                Planned(owner, "listing_expired", f"expired:{listing_id}:{since}", payload, hold)
+                Planned(
+                    owner,
+                    "listing_expired",
+                    f"expired:{listing_id}:{since}",
+                    {**payload, "days": (policy.stale_after + policy.expire_after).days},
+                    hold,
+                )
             )
         else:
             stale.append(

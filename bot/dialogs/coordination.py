@@ -17,7 +17,8 @@ from bot.i18n import N_, fold
 from bot.messages import FOLDER_PREFIX, Attachment, Reply
 from bot.text import Text
 from core.errors import InvalidInput, NotFound
-from core.export import TABLES, export, to_csv, to_json
+from core.export import TABLES, export
+from core.export_files import MEDIA_TYPES, Layout, write_export
 from core.history import KINDS as HISTORY_KINDS
 from core.history import history_of
 from core.membership import verify_person
@@ -81,17 +82,10 @@ def files_dir() -> Path:
 
 def _save_export(ctx: Ctx) -> list[Reply]:
     data = export(ctx.session, include_restricted=True)
-    stamp = ctx.now().strftime("%Y%m%d-%H%M")
-    if ctx.answer("format") == "json":
-        path = files_dir() / f"partnerbot-export-{stamp}.json"
-        path.write_text(to_json(data), encoding="utf-8")
-        attachment = Attachment(path.name, path, "application/json")
-    else:
-        path = files_dir() / f"partnerbot-export-{stamp}.zip"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for table in TABLES:
-                archive.writestr(f"{table}.csv", to_csv(data[table]))
-        attachment = Attachment(path.name, path, "application/zip")
+    layout: Layout = "json" if ctx.answer("format") == "json" else "zip"
+    name = f"partnerbot-export-{ctx.now():%Y%m%d-%H%M}"
+    [path] = write_export(data, files_dir(), layout, name=name)
+    attachment = Attachment(path.name, path, MEDIA_TYPES[layout])
     counts = ", ".join(f"{table} {len(data[table])}" for table in TABLES)
     return [Reply(ctx.tr(N_("Your export: {counts}."), counts=counts), attachment=attachment)]
 
