@@ -117,6 +117,7 @@ REASONS = {
     "text": N_("similar description"),
     "modality": N_("same way of cooperating"),
     "south_south": N_("South-South cooperation"),
+    "interest": N_("asked for from the public directory"),
 }
 
 

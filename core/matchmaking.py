@@ -19,7 +19,7 @@ from core.contacts import ask_for_introduction, nothing_shared, shared_by
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.listings import ListingDraft, areas_for
 from core.matching_ranking import rank
-from core.matching_rules import DEFAULT_THRESHOLD, Weights, words_of
+from core.matching_rules import DEFAULT_THRESHOLD, Scored, Weights, words_of
 from core.models import (
     Listing,
     Match,
@@ -69,25 +69,35 @@ def propose_matches(
     for scored in rank(session, vocab, listing_id, weights=weights, today=today):
         if scored.score < threshold:
             break
-        values = {
-            "need_id": scored.need.id,
-            "offer_id": scored.offer.id,
-            "score": scored.score,
-            "reasons": [reason.as_dict() for reason in scored.reasons],
-            "status": MatchStatus.proposed,
-            "need_decision": Decision.pending,
-            "offer_decision": Decision.pending,
-            "created_at": utcnow(),
-        }
-        match_id = insert_or_ignore(session, Match, values, ["need_id", "offer_id"])
-        if match_id is None:
-            continue
-        match = session.get(Match, match_id)
-        assert match is not None
-        created.append(match)
-        for side in ("need", "offer"):
-            _tell_side(session, match, side, "match_proposed", "proposed", cap=notice_cap)
+        match = store_proposal(session, scored, notice_cap=notice_cap)
+        if match is not None:
+            created.append(match)
     return created
+
+
+def store_proposal(
+    session: Session, scored: Scored, *, notice_cap: int | None = None
+) -> Match | None:
+    """Stores a scored pair as a proposed match and tells both owners; None when the pair
+    was proposed before (a pair is never proposed twice)."""
+    values = {
+        "need_id": scored.need.id,
+        "offer_id": scored.offer.id,
+        "score": scored.score,
+        "reasons": [reason.as_dict() for reason in scored.reasons],
+        "status": MatchStatus.proposed,
+        "need_decision": Decision.pending,
+        "offer_decision": Decision.pending,
+        "created_at": utcnow(),
+    }
+    match_id = insert_or_ignore(session, Match, values, ["need_id", "offer_id"])
+    if match_id is None:
+        return None
+    match = session.get(Match, match_id)
+    assert match is not None
+    for side in ("need", "offer"):
+        _tell_side(session, match, side, "match_proposed", "proposed", cap=notice_cap)
+    return match
 
 
 def get_match(session: Session, match_id: int, *, for_update: bool = False) -> MatchView:

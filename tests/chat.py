@@ -113,14 +113,16 @@ def onboard(
     role: str = "I register needs",
     email: str | None = None,
     joins: bool = False,
+    start: str = "",
 ) -> None:
     """The introduction, answered in English; with `email`, the person agrees that match
     partners may write to them there (else they share nothing).
 
     By default the organisation is new, and no other's name is close to it (else the bot
     would offer those first). With `joins`, it exists already: its kind and country are not
-    asked, and its members (or a coordinator) are asked to let the person in."""
-    person.command("start")
+    asked, and its members (or a coordinator) are asked to let the person in. `start` is what
+    a deep link adds to /start (listing_42)."""
+    person.command("start", start)
     person.answer(LANGUAGE_ASKED, tap="English")
     person.answer(NAME_ASKED, say=person.user.title() + " Tester")
     person.answer(ORGANISATION_ASKED, say=organisation)

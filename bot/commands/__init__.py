@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import (
     coordination,
     general,
+    interest,
     listings,
     matches,
     organisation,
@@ -17,6 +18,7 @@ from bot.commands.registry import Command, Registry, parse_command_text
 COMMANDS: tuple[Command, ...] = (
     *general.FIRST,
     *listings.COMMANDS,
+    *interest.COMMANDS,
     *matches.COMMANDS,
     *partnerships.COMMANDS,
     *reports.COMMANDS,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command
 from bot.dialogs.engine import Ctx
+from bot.dialogs.interest import linked_listing, public_card
 from bot.i18n import N_
 from bot.messages import Reply
 from bot.text import Text
@@ -16,10 +17,15 @@ if TYPE_CHECKING:
 
 
 def start(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
+    """Also the way in from a deep link: a dialog (t.me/<bot>?start=need) or a listing of
+    the public directory (start=listing_42), after the introduction if there is none."""
     if ctx.person is None:
         return bot.start_onboarding(ctx, then=args or None)
     if args in ("need", "offer"):
         return bot.start_dialog(ctx, conv, args)
+    linked = linked_listing(args)
+    if linked is not None:
+        return public_card(ctx, linked)
     welcome = Reply(ctx.tr(N_("Welcome back, {name}."), name=ctx.person.name))
     if conv is not None and conv.mode != "results":
         return [welcome, *bot.engine.prompt(ctx, conv)]

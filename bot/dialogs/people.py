@@ -8,6 +8,7 @@ from typing import Any
 from babel.core import get_global
 
 from bot.dialogs.contacts import REACH_STEPS, reach_answers, reach_changes
+from bot.dialogs.interest import linked_listing, public_card
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Saved, Step
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bot.messages import Reply
@@ -17,6 +18,7 @@ from core.onboarding import NewOrganisation, onboard
 from core.people import (
     check_timezone,
     find_organisation_by_name,
+    load_actor,
     platforms_of,
     search_organisations,
 )
@@ -248,7 +250,11 @@ def _save_onboarding(ctx: Ctx) -> list[Reply] | Saved:
         replies.append(
             Reply(ctx.tr(N_("An admin will confirm your coordinator role; you will be told.")))
         )
-    then = ctx.context.get("then")
+    then = ctx.context.get("then") or ""
+    linked = linked_listing(then)
+    if linked is not None:  # came from the public directory: back to that listing
+        actor = load_actor(ctx.session, done.person_id)
+        return [*replies, *public_card(replace(ctx, actor=actor), linked)]
     return Saved(replies, then=(then, {}) if then in ("need", "offer") else None)
 
 
