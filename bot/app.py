@@ -28,6 +28,7 @@ from bot.outbox import Channel, Dispatcher
 from bot.scheduler import Sweeper, start_scheduler
 from bot.settings import Settings
 from bot.visits import VisitTally
+from bot.web_login import login_secret
 from core import quiet_hours
 from core.people import bootstrap_admins
 from core.storage import Database
@@ -298,6 +299,7 @@ def public_routes(app: App, bot_username: str | None, on_view: Callable[..., Non
     budget of requests per client."""
     from adapters.web.api import api_routes
     from adapters.web.app import web_routes
+    from adapters.web.coordinators import coordinator_routes
     from adapters.web.feeds import feed_routes
     from adapters.web.iati_file import iati_routes
     from adapters.web.limits import limiter
@@ -317,8 +319,17 @@ def public_routes(app: App, bot_username: str | None, on_view: Callable[..., Non
         *iati_routes(
             read, app.vocab, reporting_org=reporting_org, base_url=base_url, on_view=on_view
         ),
+        *coordinator_routes(read, secret=login_secret(settings), use_label=_use_label),
         *web_routes(read, app.vocab, bot_username=bot_username, on_view=on_view),
     ]
+
+
+def _use_label(language: str, key: str) -> str:
+    from bot.i18n import Tr
+    from bot.views import category_label, usage_label
+
+    tr = Tr(language)
+    return f"{category_label(tr, key.partition(':')[0])}: {usage_label(tr, key)}"
 
 
 def _keep_flushing(db: Database, tally: VisitTally, stop: asyncio.Event) -> Any:

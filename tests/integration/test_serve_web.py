@@ -54,3 +54,51 @@ def test_one_server_serves_pages_api_feeds_and_iati(sqlite_db: Database, vocab: 
     assert counted[("api", "kind", "offer")] == 1
     assert counted[("feed", "kind", "need")] == 1
     assert counted[("iati", "", "")] == 2
+
+
+def test_a_coordinator_reads_the_visits_through_the_link_sent_in_the_chat(
+    sqlite_db: Database, vocab: Vocabularies
+) -> None:
+    from urllib.parse import urlsplit
+
+    from bot.chatbot import ChatBot
+    from core.signed_links import signed_for
+    from tests.chat import Person, onboard
+
+    settings = bot_settings(admins="console:root", public_url="https://partners.example.org")
+    bot = ChatBot(sqlite_db, vocab, settings)
+    root, ana = Person(bot, "root"), Person(bot, "ana")
+    onboard(root, organisation="Support Unit", kind="Intergovernmental organisation")
+    onboard(ana)
+    tally = VisitTally()
+    tally.view("offers", {"country": "KH"})
+    tally.flush(sqlite_db)
+    root.command("visits")
+    [link] = [s.link for r in root.replies for s in r.text.spans if s.link]
+    assert link.startswith("https://partners.example.org/coordinators?token=")
+    client = TestClient(
+        web_app(public_routes(App(settings, sqlite_db, vocab), None, tally.view), 10**6)
+    )
+    address = urlsplit(link)
+    page = client.get(f"{address.path}?{address.query}")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert "Visits and use" in page.text and "Root Tester" in page.text
+    assert "offers" in page.text and "KH" in page.text
+    assert "Commands: " in page.text  # the chat's use, as people read it
+
+    assert client.get(f"{address.path}?{address.query}x").status_code == 403  # altered
+    assert client.get("/coordinators").status_code == 403
+    ana.command("visits")
+    assert "Only coordinators can do that." in ana.text
+    from datetime import timedelta
+
+    from bot.web_login import login_secret
+    from core.clock import utcnow
+    from tests.chat import actors
+
+    [ana_actor, root_actor] = actors(bot, "ana", "root")
+    secret = login_secret(settings)
+    forged = signed_for(secret, ana_actor.id, utcnow(), 30)
+    assert client.get(f"/coordinators?token={forged}").status_code == 403  # not a coordinator
+    expired = signed_for(secret, root_actor.id, utcnow() - timedelta(minutes=31), 30)
+    assert client.get(f"/coordinators?token={expired}").status_code == 403
