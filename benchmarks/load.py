@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import subprocess
@@ -23,9 +24,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 from telegram import Update
 from telegram.ext import ApplicationBuilder, TypeHandler
@@ -269,13 +272,32 @@ print(open("/proc/self/status").read().split("VmRSS:")[1].split()[0])
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
+@contextlib.contextmanager
+def counting() -> Iterator[Counter[str]]:
+    """The SQL statements every engine runs meanwhile, by their first word."""
+    counts: Counter[str] = Counter()
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        counts[statement.split(None, 1)[0].upper()] += 1
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
+    try:
+        yield counts
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
+
+
+def _top(counts: Counter[str], handled: int) -> str:
+    return ", ".join(f"{word} {n / handled:.1f}" for word, n in counts.most_common(4))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rss-listings", type=int, default=100_000)
     args = parser.parse_args()
     recorder = Recorder()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, counting() as ours_statements:
         _, handled, elapsed = asyncio.run(
             partnerbot(args.users, (0.0, 0.0), Path(folder), recorder)
         )
@@ -288,7 +310,7 @@ def main() -> None:
     adapter_only = replayed / replay_elapsed
     echoed, echo_elapsed = asyncio.run(echo(args.users))
     theirs = echoed / echo_elapsed
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, counting() as floor_statements:
         floored, floor_elapsed = asyncio.run(echo(args.users, Path(folder)))
     floor = floored / floor_elapsed
     print(
@@ -298,6 +320,11 @@ def main() -> None:
     print(
         f"floor:      echo bot + one SQLModel transaction a step {floor:7.1f} updates/s, "
         f"ratio {floor / theirs:.2f} (no dialog: the ceiling when answers are saved via SQLModel)"
+    )
+    print(
+        f"target:     Partnerbot / floor {ours / floor:.2f} (target 0.80); SQL statements per "
+        f"update: Partnerbot {sum(ours_statements.values()) / handled:.1f} "
+        f"({_top(ours_statements, handled)}), floor {sum(floor_statements.values()) / floored:.1f}"
     )
     print(
         f"replies:    Partnerbot's replies replayed, no bot {adapter_only:7.1f} updates/s, "
