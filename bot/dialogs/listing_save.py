@@ -8,9 +8,8 @@ from bot.dialogs.listing_drafts import draft_from_answers
 from bot.dialogs.steps import Ctx
 from bot.i18n import N_
 from bot.messages import Button, Reply
-from core.listings import create_listing, draft_of, edit_listing, get_listing
+from core.listing_register import register_listing
 from core.matching_rules import Weights
-from core.matchmaking import propose_matches
 from core.models.enums import ListingKind
 
 NEED = ListingKind.need
@@ -23,29 +22,28 @@ def matching_settings(ctx: Ctx) -> tuple[Weights, float]:
 def listing_save(kind: ListingKind):
     def save(ctx: Ctx) -> list[Reply]:
         assert ctx.actor is not None
-        draft = draft_from_answers(ctx, kind)
         listing_id = ctx.context.get("listing_id")
         duplicate = ctx.answer("duplicate")
         if duplicate and duplicate != "new" and not listing_id:
-            listing_id = int(duplicate)
-        if listing_id:
-            before = draft_of(get_listing(ctx.session, listing_id))
-            changes = {
-                k: v for k, v in vars(draft).items() if k != "kind" and getattr(before, k) != v
-            }
-            view = edit_listing(ctx.session, ctx.vocab, ctx.actor, listing_id, changes)
-            text = ctx.tr(
-                N_("Updated: **{title}** (#{id})."), title=view.listing.title, id=view.listing.id
-            )
+            listing_id = int(duplicate)  # the near-duplicate they chose to update
+        settings = ctx.settings
+        done = register_listing(
+            ctx.session,
+            ctx.vocab,
+            ctx.actor,
+            draft_from_answers(ctx, kind),
+            listing_id=int(listing_id) if listing_id else None,
+            require_verification=settings.require_verification,
+            daily_limit=settings.max_listings_per_day,
+            weights=settings.weights,
+            threshold=settings.match_threshold,
+            notice_cap=settings.max_match_notices_per_day,
+            today=ctx.today(),
+        )
+        listing = done.view.listing
+        if done.updated:
+            text = ctx.tr(N_("Updated: **{title}** (#{id})."), title=listing.title, id=listing.id)
         else:
-            view = create_listing(
-                ctx.session,
-                ctx.vocab,
-                ctx.actor,
-                draft,
-                require_verification=ctx.settings.require_verification,
-                daily_limit=ctx.settings.max_listings_per_day,
-            )
             text = ctx.tr(
                 N_(
                     "Saved: your need **{title}** (#{id}) is registered. I will tell you when an "
@@ -56,39 +54,17 @@ def listing_save(kind: ListingKind):
                     "Saved: your offer **{title}** (#{id}) is registered. I will tell you when a "
                     "need fits it."
                 ),
-                title=view.listing.title,
-                id=view.listing.id,
+                title=listing.title,
+                id=listing.id,
             )
-        if not view.listing.verified:
-            text = (
-                text
-                + "\n"
-                + ctx.tr(
-                    N_(
-                        "A coordinator will check your organisation before "
-                        "others see it; you will be told."
-                    )
-                )
+        if not done.verified:
+            checked = N_(
+                "A coordinator will check your organisation before others see it; you will be told."
             )
-        weights, threshold = matching_settings(ctx)
-        assert view.listing.id is not None
-        found = propose_matches(
-            ctx.session,
-            ctx.vocab,
-            view.listing.id,
-            weights=weights,
-            threshold=threshold,
-            notice_cap=ctx.settings.max_match_notices_per_day,
-        )
-        if found:
-            text = (
-                text
-                + "\n"
-                + ctx.tr(
-                    N_("New possible matches: {n}. I am telling both sides; see /matches."),
-                    n=len(found),
-                )
-            )
+            text = text + "\n" + ctx.tr(checked)
+        if done.matches:
+            found = N_("New possible matches: {n}. I am telling both sides; see /matches.")
+            text = text + "\n" + ctx.tr(found, n=len(done.matches))
         buttons = (
             (
                 Button(ctx.tr.s(N_("My listings")), command_token("mine")),
