@@ -320,7 +320,13 @@ def public_routes(app: App, bot_username: str | None, on_view: Callable[..., Non
             read, app.vocab, reporting_org=reporting_org, base_url=base_url, on_view=on_view
         ),
         *coordinator_routes(read, secret=login_secret(settings), use_label=_use_label),
-        *web_routes(read, app.vocab, bot_username=bot_username, on_view=on_view),
+        *web_routes(
+            read,
+            app.vocab,
+            bot_username=bot_username,
+            slack_url=settings.slack_app_url if settings.has_slack else None,
+            on_view=on_view,
+        ),
     ]
 
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
     slack_path: str = "/slack/events"
+    # Where "Open in Slack" on the public pages leads, e.g.
+    # https://slack.com/app_redirect?app=A0123&team=T0123 ("{id}" becomes the listing's id).
+    slack_app_url: str | None = None
 
     # Matching: a proposal is stored above this score (0 to 1); weights by component, e.g.
     # {"area": 0.4, "place": 0.2, "amount": 0.2, "time": 0.1, "text": 0.05, "modality": 0.05}
