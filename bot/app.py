@@ -281,8 +281,12 @@ async def _web_server(app: App, routes: list[Any], stop: asyncio.Event) -> Async
 def _listen(host: str, port: int) -> socket.socket:
     """The web server's socket, bound here: uvicorn, left to bind it, would log the error
     and exit on its own, mid-start, with a code of its own."""
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # Named TCP, so asyncio sets TCP_NODELAY on each connection it accepts: without it an
+    # answer written in two parts waits for the client's delayed ACK (40 ms a request).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         listener.bind((host, port))
         listener.listen()

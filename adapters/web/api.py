@@ -95,6 +95,8 @@ class Api:
     base_url: str
     limits: RateLimiter
     on_view: OnView = no_count
+    # The totals of filters, kept a minute (core.directory.Totals); rows are read fresh.
+    totals: directory.Totals | None = field(default_factory=directory.Totals)
     _description: bytes = field(init=False, default=b"")
 
     def __post_init__(self) -> None:
@@ -207,7 +209,7 @@ class Api:
         page, per_page = _paging(request)
         with self.session_factory() as session:
             found = directory.public_listings(
-                session, self.vocab, filters, page=page, per_page=per_page
+                session, self.vocab, filters, page=page, per_page=per_page, totals=self.totals
             )
         query = filters.to_query()
         items = [self.listing_json(listing) for listing in found.items]

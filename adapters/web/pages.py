@@ -63,6 +63,7 @@ class Site:
     def __post_init__(self) -> None:
         self.bot_username = (self.bot_username or "").lstrip("@") or None
         self.counts = Kept(lambda: self._read(directory.public_counts), self.figures_seconds)
+        self.totals = directory.Totals(self.figures_seconds) if self.figures_seconds else None
         self.gaps = Kept(
             lambda: self._read(lambda s: directory.public_gaps(s, self.vocab)),
             self.figures_seconds,
@@ -186,7 +187,7 @@ class Site:
             return _redirect(f"{path}?{urlencode(canonical)}" if canonical else path)
         with self.session_factory() as session:
             found = directory.public_listings(
-                session, self.vocab, filters, page=page, per_page=PER_PAGE
+                session, self.vocab, filters, page=page, per_page=PER_PAGE, totals=self.totals
             )
         if found.total and page > found.pages:
             return _redirect(page_links(path, query, found.pages + 1, found.pages)["previous"])

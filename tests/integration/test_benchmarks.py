@@ -39,3 +39,11 @@ def test_the_reminders_benchmark_runs() -> None:
 def test_the_load_benchmark_runs() -> None:
     out = run_benchmark("benchmarks.load", "--users", "3", "--rss-listings", "200")
     assert all(word in out for word in ("throughput", "floor", "replies", "latency", "RSS"))
+
+
+def test_the_web_benchmark_runs() -> None:
+    out = run_benchmark("benchmarks.web", "--listings", "200", "--requests", "5")
+    rows = [line.split()[0] for line in out.splitlines() if line.startswith("  /")]
+    for path in ("/static/style.css", "/offers?country=KH", "/api/v1/listings?area="):
+        assert any(row.startswith(path) for row in rows), (path, out)
+    assert "p95 ms" in out and "ratio to static p95" in out

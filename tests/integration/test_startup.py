@@ -100,3 +100,22 @@ def test_a_database_file_and_folder_without_write_permission(tmp_path: Path) -> 
     finally:
         folder.chmod(0o755)
     one_line(result, "readonly")
+
+
+def test_the_web_server_answers_without_waiting_for_acks() -> None:
+    """Connections of `partnerbot serve` send at once (TCP_NODELAY): a reply in two writes
+    must not wait for the client's delayed ACK."""
+    import socket
+
+    from bot.app import _listen
+
+    listener = _listen("127.0.0.1", 0)
+    try:
+        assert listener.proto == socket.IPPROTO_TCP  # asyncio sets TCP_NODELAY only then
+        client = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        accepted.close()
+        client.close()
+    finally:
+        listener.close()
