@@ -137,7 +137,10 @@ class Step:
         summary and the tap that follows ask for them several times)."""
         if self.choices is None:
             return []
-        key = ("choices", self.name, json.dumps(ctx.answers, sort_keys=True, default=str))
+        # By the other answers: a step's own answer never changes its choices, so the tap
+        # that answers it and the summary after it share one computation.
+        others = {k: v for k, v in ctx.answers.items() if k != self.name}
+        key = ("choices", self.name, json.dumps(others, sort_keys=True, default=str))
         if key not in ctx.memo:
             ctx.memo[key] = self.choices(ctx)
         return ctx.memo[key]
