@@ -218,8 +218,8 @@ def _seed(app: App, _args: argparse.Namespace) -> int:
     except DemoClash as clash:
         raise UsageError(_clash_line(clash)) from None
     print(
-        f"partnerbot: demo data loaded ({loaded.people} new organisations, "
-        f"{loaded.listings} listings, {loaded.matches} matches proposed)"
+        f"partnerbot: demo data loaded ({loaded.people} new organisations, {loaded.listings} "
+        f"listings, {loaded.matches} matches proposed, {loaded.partnerships} partnerships)"
     )
     return 0
 

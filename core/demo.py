@@ -12,6 +12,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from core.clock import utcnow
+from core.demo_partnerships import add_demo_partnerships
 from core.listings import ListingDraft, create_listing
 from core.matching_rules import DEFAULT_THRESHOLD, Weights
 from core.matchmaking import propose_matches
@@ -26,6 +27,7 @@ from core.models.enums import (
     VerificationStatus,
 )
 from core.people import (
+    Actor,
     create_organisation,
     find_organisation_by_name,
     identity_for,
@@ -282,11 +284,13 @@ class DemoClash(Exception):
 
 @dataclass
 class DemoLoad:
-    """What one load added: people (each with their own organisation), listings, matches."""
+    """What one load added: people (each with their own organisation), listings, matches
+    proposed, and active partnerships (core.demo_partnerships; their matches are accepted)."""
 
     people: int = 0
     listings: int = 0
     matches: int = 0
+    partnerships: int = 0
 
 
 def load_demo(
@@ -297,7 +301,8 @@ def load_demo(
     weights: Weights | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> DemoLoad:
-    """Adds the demo people not yet there, and proposes the matches of their listings.
+    """Adds the demo people not yet there, proposes the matches of their listings, and adds
+    the demo partnerships whose people are all there now.
 
     All or nothing: a demo organisation or console handle that belongs to someone else
     raises DemoClash before anything is written, because a demo missing one person leaves
@@ -325,7 +330,20 @@ def load_demo(
         found = propose_matches(session, vocab, listing_id, weights=weights, threshold=threshold)
         loaded.matches += len(found)
     loaded.listings = len(listing_ids)
+    if missing:  # a partnership's people may have been completed by this load
+        added = add_demo_partnerships(session, vocab, _present(session), weights=weights)
+        loaded.partnerships, loaded.listings = added.partnerships, loaded.listings + added.listings
     return loaded
+
+
+def _present(session: Session) -> dict[str, Actor]:
+    """The demo people who are there, by console handle."""
+    present = {}
+    for person in demo_people():
+        identity = identity_for(session, Platform.console, person.handle)
+        if identity is not None and _taken(session, person) is None:
+            present[person.handle] = load_actor(session, identity.stakeholder_id)
+    return present
 
 
 def _taken(session: Session, person: DemoPerson) -> tuple[_Taken, ...] | None:

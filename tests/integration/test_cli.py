@@ -146,10 +146,11 @@ def test_seed_demo_proposes_matches_that_a_demo_person_sees(tmp_path: Path) -> N
     seeded = run(tmp_path, "seed", "--demo")
     assert seeded.returncode == 0, seeded.stderr
     matches = _counts(tmp_path / "partnerbot.db")["match"]
-    assert matches > 0 and f"{matches} matches proposed" in seeded.stdout
+    # Two were accepted, not left proposed: the demo's partnerships were drafted from them.
+    assert matches > 2 and f"{matches - 2} matches proposed, 2 partnerships)" in seeded.stdout
 
     again = run(tmp_path, "seed", "--demo")
-    assert "0 new organisations, 0 listings, 0 matches proposed" in again.stdout
+    assert "0 new organisations, 0 listings, 0 matches proposed, 0 partnerships" in again.stdout
     (tmp_path / "strict").mkdir()
     strict = run(tmp_path / "strict", "seed", "--demo", PARTNERBOT_MATCH_THRESHOLD="1")
     assert "0 matches proposed" in strict.stdout  # the configured threshold
