@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
@@ -14,8 +15,8 @@ from core.errors import NotFound, PermissionDenied
 from core.matching_ranking import sides
 from core.matching_rules import Reason, Scored, Weights, score_pair
 from core.matchmaking import store_proposal
-from core.models import Listing, Match
-from core.models.enums import ListingKind, ListingStatus
+from core.models import Listing, Match, Organisation
+from core.models.enums import ListingKind, ListingStatus, VerificationStatus
 from core.people import Actor
 from core.storage import possible_id
 from core.vocabularies import Vocabularies
@@ -30,12 +31,22 @@ def public_listing_row(session: Session, listing_id: int) -> Listing | None:
     return session.exec(select(Listing).where(Listing.id == listing_id, is_public())).first()
 
 
-def pairable(session: Session, actor: Actor, listing: Listing) -> list[Listing]:
+def pairable(
+    session: Session, actor: Actor, listing: Listing, *, today: date | None = None
+) -> list[Listing]:
     """The open listings of the actor's organisation that can pair with it: of the other
-    kind, newest first. Empty for the listing's own organisation."""
+    kind, newest first. Empty for the listing's own organisation.
+
+    Only listings others may be told of: one still waiting for a coordinator to verify it
+    (matching never proposes those), one of an organisation a coordinator rejected, or one
+    past its time window stays out, or "I am interested" would be the way round them."""
     if actor.organisation_id is None or actor.organisation_id == listing.organisation_id:
         return []
     other = ListingKind.offer if listing.kind is ListingKind.need else ListingKind.need
+    day = today or utcnow().date()
+    rejected = select(Organisation.id).where(
+        Organisation.verification == VerificationStatus.rejected
+    )
     return list(
         session.exec(
             select(Listing)
@@ -43,6 +54,9 @@ def pairable(session: Session, actor: Actor, listing: Listing) -> list[Listing]:
                 Listing.organisation_id == actor.organisation_id,
                 Listing.kind == other,
                 Listing.status == ListingStatus.open,
+                Listing.verified == sa.true(),
+                col(Listing.organisation_id).not_in(rejected),
+                sa.or_(col(Listing.available_until).is_(None), col(Listing.available_until) >= day),
             )
             .order_by(col(Listing.id).desc())
             .limit(10)
@@ -67,13 +81,15 @@ def express_interest(
     listing = public_listing_row(session, listing_id)
     if listing is None:
         raise NotFound("not_found.listing")
-    own = next((o for o in pairable(session, actor, listing) if o.id == own_listing_id), None)
+    day = today or utcnow().date()
+    own = next(
+        (o for o in pairable(session, actor, listing, today=day) if o.id == own_listing_id), None
+    )
     if own is None:
         raise PermissionDenied("denied.not_owner")
     need, offer = (listing, own) if listing.kind is ListingKind.need else (own, listing)
     assert need.id is not None and offer.id is not None
     facts = sides(session, vocab, [need.id, offer.id])
-    day = today or utcnow().date()
     scored = score_pair(facts[need.id], facts[offer.id], vocab, weights or Weights(), day)
     if scored is None:  # the rules would not pair them: the person asked for it all the same
         scored = Scored(facts[need.id], facts[offer.id], 0.0, (INTEREST,))

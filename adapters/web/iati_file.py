@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from adapters.web.cache import Kept
 from adapters.web.http import cached
 from adapters.web.pages import OnView, SessionFactory, no_count
 from core.clock import utcnow
@@ -26,7 +27,12 @@ def iati_routes(
     base_url: str,
     on_view: OnView = no_count,
     clock: Callable[[], datetime] = utcnow,
+    keep_seconds: float = 60.0,
 ) -> list[Route]:
+    """`keep_seconds`: how long one build of the file is served (0: built every time). The
+    file holds every active partnership and no rate limit guards it: built at every request,
+    a client asking in a loop (a 304 costs the build too) would keep the server busy."""
+
     def build() -> bytes:
         # Dated to the day: the same data gives the same bytes all day, so ETags hold.
         today = clock().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -39,8 +45,10 @@ def iati_routes(
                 area_vocabulary_uri=f"{base_url}/offers",
             )
 
+    kept = Kept(build, keep_seconds)
+
     async def activities(request: Request) -> Response:
-        body = await run_in_threadpool(build)
+        body = await run_in_threadpool(kept.get)
         on_view("iati", {})
         return cached(request, body, "application/xml; charset=utf-8", max_age=3600)
 

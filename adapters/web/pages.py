@@ -132,11 +132,14 @@ class Site:
     def _switch(self, request: Request, current: str) -> list[dict[str, Any]]:
         """A link per language to this same page, filters kept."""
         query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        # A path of the not-found page is whatever was asked for: "//evil.example/" would
+        # be a link to another site, so leading slashes count as one.
+        path = "/" + request.url.path.lstrip("/")
         return [
             {
                 "code": code,
                 "name": name,
-                "href": f"{request.url.path}?{urlencode([*query, ('lang', code)])}",
+                "href": f"{path}?{urlencode([*query, ('lang', code)])}",
                 "current": code == current,
             }
             for code, name in language_names(self.languages).items()
@@ -269,8 +272,10 @@ class Site:
 
 
 def _id(request: Request) -> int | None:
+    """The id in the path, if it is written as ids are: "²" is a digit to str.isdigit() but
+    not to int(), and "１" (full width) would give listing 1 a second address."""
     raw = str(request.path_params.get("id", ""))
-    return int(raw) if raw.isdigit() and len(raw) <= 10 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
 
 
 def _canonical(
@@ -282,7 +287,7 @@ def _canonical(
     wanted = list(query.items())
     if page > 1:
         wanted.append(("page", str(page)))
-    lang = request.query_params.get("lang")
+    lang = (request.query_params.get("lang") or "").lower()  # as choose_language reads it
     if lang in languages:
         wanted.append(("lang", lang))
     given = request.query_params.multi_items()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from adapters.web.i18n import W_, translations
 from bot.i18n import Tr
@@ -95,6 +96,12 @@ class Labels:
 
     def number(self, value: Decimal | int) -> str:
         return self._tr.number(Decimal(value))
+
+    def mailto(self, email: str) -> str:
+        """A link that writes to this one address: "?", "&", "/" and "%" in it are
+        percent-encoded (RFC 6068), or an address like "x?bcc=…&y=@example.org" would add
+        recipients, a subject or a body to the visitor's mail."""
+        return "mailto:" + quote(email, safe="@")
 
     def amount(self, listing: PublicListing) -> str | None:
         """What the listing still holds or lacks, and of how much when part is covered."""

@@ -46,7 +46,7 @@ def interested(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> 
             "they answer; see /matches."
         )
         return [Reply(ctx.tr(done))]
-    options = pairable(ctx.session, ctx.actor, listing)
+    options = pairable(ctx.session, ctx.actor, listing, today=ctx.today())
     wanted = "need" if listing.kind is ListingKind.offer else "offer"
     if not options:
         first = (

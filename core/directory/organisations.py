@@ -10,8 +10,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.directory.listings import PublicListing, listings_of
-from core.models import ContactPoint, Listing, Organisation, Partnership, PartnershipMember
-from core.models.enums import ListingKind, PartnershipStatus, VerificationStatus
+from core.models import (
+    ContactPoint,
+    Listing,
+    Match,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+)
+from core.models.enums import ListingKind, PartnershipStatus, VerificationStatus, Visibility
 from core.storage import possible_id
 
 # Drafts are not agreed by every partner yet, and cancelled ones never were.
@@ -75,12 +82,23 @@ def public_contact_points(session: Session, organisation_id: int) -> list[Public
 
 
 def public_partnerships(session: Session, organisation_id: int) -> list[PublicPartnership]:
+    """The organisation's agreed partnerships, but none drafted from a restricted need: its
+    title was the need's (core.matchmaking), and the IATI file leaves them out too."""
+    from_restricted = (
+        select(Match.id)
+        .join(Listing, col(Listing.id) == Match.need_id)
+        .where(Listing.visibility == Visibility.restricted)
+    )
     partnerships = session.exec(
         select(Partnership)
         .join(PartnershipMember, col(PartnershipMember.partnership_id) == Partnership.id)
         .where(
             PartnershipMember.organisation_id == organisation_id,
             col(Partnership.status).in_(PUBLIC_PARTNERSHIPS),
+            sa.or_(
+                col(Partnership.match_id).is_(None),
+                col(Partnership.match_id).not_in(from_restricted),
+            ),
         )
         .order_by(col(Partnership.id).desc())
     ).all()

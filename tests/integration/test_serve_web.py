@@ -102,3 +102,10 @@ def test_a_coordinator_reads_the_visits_through_the_link_sent_in_the_chat(
     assert client.get(f"/coordinators?token={forged}").status_code == 403  # not a coordinator
     expired = signed_for(secret, root_actor.id, utcnow() - timedelta(minutes=31), 30)
     assert client.get(f"/coordinators?token={expired}").status_code == 403
+
+
+def test_no_redirect_follows_the_host_header(sqlite_db: Database, vocab: Vocabularies) -> None:
+    app = App(bot_settings(), sqlite_db, vocab)
+    client = TestClient(web_app(public_routes(app, None, VisitTally().view), 10**6))
+    answer = client.get("/offers/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code == 404 and "evil.example" not in answer.headers.get("location", "")
