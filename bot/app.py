@@ -31,6 +31,7 @@ from bot.visits import VisitTally
 from bot.web_login import login_secret
 from core import quiet_hours
 from core.people import bootstrap_admins
+from core.reminders import Policy
 from core.storage import Database
 from core.vocabularies import Vocabularies, default_vocabularies, load_vocabularies
 
@@ -91,7 +92,12 @@ def run_console(app: App, user: str) -> int:
 
     chat = ConsoleChat(app.chatbot(), user, sys.stdin, sys.stdout)
     # Reminders due now show up in this chat too; a Ctrl-C meanwhile ends it as politely.
-    return chat.run(before=Sweeper(app.db).run)
+    return chat.run(before=Sweeper(app.db, sweep_policy(app.settings)).run)
+
+
+def sweep_policy(settings: Settings) -> Policy:
+    """What the sweeps wait for, as configured; quiet hours as build_app configured them."""
+    return Policy(outcome_after=timedelta(weeks=settings.match_outcome_weeks))
 
 
 def console_goodbye() -> int:
@@ -148,7 +154,7 @@ async def run_platforms(app: App, *, serve: bool = False) -> None:
         leadership = Leadership(app.db)
         stack.callback(leadership.release)
         scheduler = start_scheduler(
-            Sweeper(app.db, leadership=leadership),
+            Sweeper(app.db, sweep_policy(app.settings), leadership=leadership),
             every=timedelta(seconds=app.settings.sweep_seconds),
         )
         stack.callback(scheduler.shutdown, wait=False)
@@ -374,4 +380,7 @@ def web_app(routes: list[Any], max_body_bytes: int) -> ASGIApp:
 
     from bot.body_limit import BodyLimit
 
-    return BodyLimit(Starlette(routes=routes), max_body_bytes)
+    app = Starlette(routes=routes)
+    # A trailing-slash redirect would send people to the Host header's site, whatever it says.
+    app.router.redirect_slashes = False
+    return BodyLimit(app, max_body_bytes)
