@@ -4,7 +4,7 @@ and what quiet hours hold, and what waits in the outbox."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
@@ -14,7 +14,7 @@ from core.clock import utcnow
 from core.models import Notification, Stakeholder
 from core.models.enums import NotificationStatus
 from core.quiet_hours import zone
-from core.reminders import what_is_planned
+from core.reminders import Policy, what_is_planned
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -23,13 +23,14 @@ if TYPE_CHECKING:
 def remind(app: App, *, dry_run: bool) -> int:
     """Sweeps once; with `dry_run`, prints what a sweep would send now and what quiet hours
     hold, and what waits in the outbox, changing nothing."""
+    policy = Policy(outcome_after=timedelta(weeks=app.settings.match_outcome_weeks))
     if not dry_run:
-        result = Sweeper(app.db).run()
+        result = Sweeper(app.db, policy).run()
         print(f"partnerbot: {result.written} notices written, {result.expired} listings expired")
         return 0
     now = utcnow()
     with app.db.read() as session:
-        planned = what_is_planned(session, now)
+        planned = what_is_planned(session, now, policy)
         people = {p.id: (p.name, p.timezone) for p in session.exec(select(Stakeholder))}
         waiting = session.exec(
             select(Notification).where(Notification.status == NotificationStatus.pending)

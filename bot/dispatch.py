@@ -11,6 +11,7 @@ from bot.dialogs.coordination import coordination_dialogs
 from bot.dialogs.engine import Ctx, DialogEngine
 from bot.dialogs.listing import listing_dialogs
 from bot.dialogs.matches import match_dialogs
+from bot.dialogs.outcomes import outcome_dialogs
 from bot.dialogs.partnership import partnership_dialogs
 from bot.dialogs.people import people_dialogs
 from bot.dialogs.report import report_dialogs
@@ -38,6 +39,7 @@ class Dispatch:
                 *listing_dialogs(),
                 *search_dialogs(),
                 *match_dialogs(),
+                *outcome_dialogs(),
                 *partnership_dialogs(),
                 *report_dialogs(),
                 *coordination_dialogs(),

@@ -19,7 +19,10 @@ from bot.text import Text
 from bot.views import listing_card
 from core.errors import NotFound
 from core.listings import get_listing
+from core.match_outcomes import outcome_of
+from core.matchmaking import get_match
 from core.models import Notification, Organisation, ProgressReport, Stakeholder
+from core.models.enums import MatchStatus
 from core.reminders import Policy, digest_rows
 from core.reporting import figures_of, reported
 from core.vocabularies import Vocabularies
@@ -266,6 +269,37 @@ def _account_linked(
     return [Reply(text, ((undo,),))]
 
 
+def _match_outcome(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    """Nothing once the side has answered (a colleague may have, meanwhile)."""
+    view = get_match(session, p["match_id"])
+    if view.match.status != MatchStatus.accepted or outcome_of(session, p["match_id"], p["side"]):
+        return []
+    mine, theirs = (view.need, view.offer) if p["side"] == "need" else (view.offer, view.need)
+    organisation = session.get(Organisation, theirs.organisation_id)
+    decided = view.match.decided_at
+    text = tr(
+        N_(
+            "**Did it lead to cooperation?** On {date}, you and {organisation} both accepted "
+            "the match on “{title}”. How did it go? Your answer helps coordinators see which "
+            "matches work."
+        ),
+        date=tr.date(decided.date() if decided else None),
+        organisation=organisation.name if organisation else "—",
+        title=mine.title,
+    )
+    return [Reply(text, outcome_buttons(tr, p["match_id"]))]
+
+
+def outcome_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
+    answers = (("yes", N_("Yes")), ("in_progress", N_("In progress")), ("no", N_("No")))
+    return (
+        tuple(
+            Button(tr.s(label), command_token("outcome", f"{match_id}.{answer}"))
+            for answer, label in answers
+        ),
+    )
+
+
 _RENDERERS = {
     "role_request": _role_request,
     **MATCH_RENDERERS,
@@ -277,6 +311,7 @@ _RENDERERS = {
     "digest": _digest,
     "listing_stale": _stale,
     "listing_expired": _expired,
+    "match_outcome": _match_outcome,
     "partnership_active": _partnership_event(
         N_("**{title}** is now active: every partner confirmed. Reports follow the schedule.")
     ),

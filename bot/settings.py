@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # it, one notice a day says how many matches wait in /matches).
     max_listings_per_day: int = Field(default=20, ge=1)
     max_match_notices_per_day: int = Field(default=10, ge=1)
+    # Weeks after both sides accept a match until each is asked whether it led to cooperation.
+    match_outcome_weeks: int = Field(default=6, ge=1)
     # Every HTTP request body above this is refused with 413, before it is read.
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # The level of python-telegram-bot's, httpx's and the Slack SDK's own loggers, which at

@@ -130,6 +130,10 @@ USAGE_CATEGORIES = {
 }
 USAGE_NAMES = {
     "start": N_("About you"),
+    "outcome": N_("Match outcome"),
+    "match_outcome_no": N_("Match outcome"),
+    "interested": N_("Interest from the directory"),
+    "visits": N_("Web visits"),
     "need": N_("New need"),
     "offer": N_("New offer"),
     "edit_need": N_("Your need"),

@@ -1,7 +1,7 @@
-"""Exports for coordinators and operators: needs, offers, matches, and partnerships with their
-partners, objectives, indicators, commitments, schedule and reports, as related CSV files (one
-per table, linked by ids) or one nested JSON document. Restricted needs are included only when
-asked for (a coordinator's export)."""
+"""Exports for coordinators and operators: needs, offers, matches with their outcomes, and
+partnerships with their partners, objectives, indicators, commitments, schedule and reports,
+as related CSV files (one per table, linked by ids) or one nested JSON document. Restricted
+needs are included only when asked for (a coordinator's export)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.models import (
     IndicatorValue,
     Listing,
     Match,
+    MatchOutcome,
     Objective,
     Organisation,
     Partnership,
@@ -71,6 +72,9 @@ MATCH_FIELDS = (
     "created_at",
     "decided_at",
 )
+# What each side said the match led to (yes, in_progress, no); who said it stays out, as the
+# answer is the organisation's.
+OUTCOME_FIELDS = ("id", "match_id", "side", "outcome", "reason", "answered_at")
 PARTNERSHIP_FIELDS = (
     "id",
     "title",
@@ -202,6 +206,7 @@ SOURCES: dict[str, Source] = {
     "needs": lambda s, restricted: _listings(s, ListingKind.need, restricted),
     "offers": lambda s, restricted: _listings(s, ListingKind.offer, restricted),
     "matches": lambda s, _: _all(s, Match, MATCH_FIELDS),
+    "match_outcomes": lambda s, _: _all(s, MatchOutcome, OUTCOME_FIELDS),
     "partnerships": lambda s, _: _all(s, Partnership, PARTNERSHIP_FIELDS),
     "partnership_members": lambda s, _: _members(s),
     "objectives": lambda s, _: _all(s, Objective, OBJECTIVE_FIELDS),
@@ -309,8 +314,10 @@ def _values(records: list[Record]) -> list[Record]:
 
 
 def nested(data: dict[str, list[Record]]) -> dict[str, Any]:
-    """The export as one document: each partnership holds its members, objectives with their
-    indicators, commitments, schedule and reports with their values."""
+    """The export as one document: each match holds its outcomes; each partnership holds its
+    members, objectives with their indicators, commitments, schedule and reports with their
+    values."""
+    outcomes = _by(data.get("match_outcomes", []), "match_id")
     members = _by(data.get("partnership_members", []), "partnership_id")
     objectives = _by(data.get("objectives", []), "partnership_id")
     indicators = _by(
@@ -341,7 +348,7 @@ def nested(data: dict[str, list[Record]]) -> dict[str, Any]:
         "format": FORMAT,
         "needs": data.get("needs", []),
         "offers": data.get("offers", []),
-        "matches": data.get("matches", []),
+        "matches": [{**m, "outcomes": outcomes.get(m["id"], [])} for m in data.get("matches", [])],
         "partnerships": partnerships,
     }
 

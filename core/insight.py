@@ -18,6 +18,7 @@ from core.models import (
     Listing,
     ListingArea,
     Match,
+    MatchOutcome,
     Organisation,
     ProgressReport,
     ReportingSchedule,
@@ -25,6 +26,7 @@ from core.models import (
     UsageEvent,
 )
 from core.models.enums import ListingKind, ListingStatus, MatchStatus, ReportStatus
+from core.models.match_outcome import Outcome
 from core.vocabularies import Vocabularies
 
 LIVE = (ListingStatus.open, ListingStatus.matched)
@@ -218,6 +220,12 @@ class Stats:
     reports_on_time: int
     active_users: int
     usage: Counter
+    # Of the matches proposed in the period: accepted by both sides, and realised (a side
+    # said it led to cooperation); and the median days from proposal to both accepting.
+    matches_proposed: int = 0
+    matches_accepted: int = 0
+    matches_realised: int = 0
+    median_days_to_accept: float | None = None
 
 
 def stats(session: Session, now: datetime, days: int) -> Stats:
@@ -260,6 +268,19 @@ def stats(session: Session, now: datetime, days: int) -> Stats:
         )
     ).all()
     days_waited = [(made - listed).total_seconds() / 86400 for made, listed in waits]
+    accepted = session.exec(
+        select(Match.created_at, Match.decided_at).where(
+            col(Match.created_at) >= since,
+            Match.status == MatchStatus.accepted,
+            col(Match.decided_at).is_not(None),
+        )
+    ).all()
+    days_to_accept = [(decided - made).total_seconds() / 86400 for made, decided in accepted]
+    realised = session.exec(
+        select(sa.func.count(sa.distinct(MatchOutcome.match_id)))
+        .join(Match, col(Match.id) == MatchOutcome.match_id)
+        .where(col(Match.created_at) >= since, MatchOutcome.outcome == Outcome.yes)
+    ).one()
     return Stats(
         since=since,
         stakeholders_by_kind=Counter(str(kind) for kind, _ in people),
@@ -271,4 +292,8 @@ def stats(session: Session, now: datetime, days: int) -> Stats:
         reports_on_time=sum(1 for late in due if not late),
         active_users=len({who for _, _, who in usage if who is not None}),
         usage=Counter(f"{category}:{name}" for category, name, _ in usage),
+        matches_proposed=sum(n for _, n in matches),
+        matches_accepted=len(accepted),
+        matches_realised=int(realised),
+        median_days_to_accept=statistics.median(days_to_accept) if days_to_accept else None,
     )

@@ -7,6 +7,8 @@ under keys that make a second run (or a late one) send nothing twice and miss no
 - Escalation to the coordinator M days after an unreported due date.
 - A weekly digest to each coordinator.
 - "Still current?" for listings not confirmed for 90 days; 30 days later they expire.
+- Some weeks (six by default) after both sides accepted a match, each side is asked, once,
+  whether it led to cooperation (core/match_outcomes.py records the answer).
 
 Reminders respect each recipient's time zone and quiet hours: a notice written at night is
 held until the morning, in the recipient's own time."""
@@ -24,6 +26,8 @@ from sqlmodel import Session, col, select
 from core import audit, quiet_hours
 from core.models import (
     Listing,
+    Match,
+    MatchOutcome,
     Notification,
     Partnership,
     PartnershipMember,
@@ -31,7 +35,13 @@ from core.models import (
     Stakeholder,
     StakeholderRole,
 )
-from core.models.enums import ListingStatus, NotificationStatus, PartnershipStatus, Role
+from core.models.enums import (
+    ListingStatus,
+    MatchStatus,
+    NotificationStatus,
+    PartnershipStatus,
+    Role,
+)
 from core.quiet_hours import zone
 
 
@@ -43,6 +53,7 @@ class Policy:
     stale_after: timedelta = timedelta(days=90)
     expire_after: timedelta = timedelta(days=30)
     digest_weekday: int = 0  # Monday
+    outcome_after: timedelta = timedelta(weeks=6)  # after both accepted a match
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def sweep(
     result.planned += _digests(session, now, policy)
     stale, expiring = _stale_listings(session, now, policy)
     result.planned += stale + expiring
+    result.planned += _match_outcomes(session, now, policy)
     if write:
         result.written = _write(session, result.planned, now)
         result.expired = _expire(session, [p.payload["listing_id"] for p in expiring])
@@ -226,6 +238,47 @@ def _stale_listings(
                 Planned(owner, "listing_stale", f"stale:{listing_id}:{since}", payload, hold)
             )
     return stale, expiring
+
+
+def _match_outcomes(session: Session, now: datetime, policy: Policy) -> list[Planned]:
+    """Each side of a match accepted `outcome_after` ago, asked whether it led to
+    cooperation: once, as its key says, and only while that side has not said."""
+    planned = []
+    for side, listing_id in (("need", Match.need_id), ("offer", Match.offer_id)):
+        answered = sa.exists().where(MatchOutcome.match_id == Match.id, MatchOutcome.side == side)
+        # Asked before: the outbox holds its key (outcome_key's, in SQL). Without this, every
+        # sweep would plan again every match nobody answered, for ever, for the key to refuse.
+        key = sa.literal("outcome:") + sa.cast(Match.id, sa.String) + sa.literal(f":{side}")
+        asked = sa.exists().where(Notification.idempotency_key == key)
+        rows = session.execute(
+            sa.select(Match.id, Listing.created_by_id, Listing.organisation_id)
+            .join(Listing, col(Listing.id) == listing_id)
+            .where(
+                Match.status == MatchStatus.accepted,
+                col(Match.decided_at) <= now - policy.outcome_after,
+                ~answered,
+                ~asked,
+            )
+            .order_by(col(Match.id))
+        ).all()
+        for match_id, owner, organisation_id in rows:
+            owner = owner or _member_of(session, organisation_id)  # as matchmaking tells a side
+            if owner is None:
+                continue
+            planned.append(
+                Planned(
+                    owner,
+                    "match_outcome",
+                    outcome_key(match_id, side),
+                    {"match_id": match_id, "side": side},
+                    not_before(now, _timezone(session, owner), policy),
+                )
+            )
+    return planned
+
+
+def outcome_key(match_id: int, side: str) -> str:
+    return f"outcome:{match_id}:{side}"
 
 
 def _member_of(session: Session, organisation_id: int) -> int | None:

@@ -148,11 +148,7 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
     days = int(ctx.answer("period"))
     found = stats(ctx.session, ctx.now(), days)
     tr = ctx.tr
-    median = (
-        tr.s(N_("{days} days"), days=round(found.median_days_to_match, 1))
-        if found.median_days_to_match is not None
-        else "—"
-    )
+    median = _days(tr, found.median_days_to_match)
     lines = [
         tr(N_("**Figures for the last {days} days**"), days=days),
         tr(
@@ -174,6 +170,16 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
             values=_listed(_labelled(found.matches, tr, MATCH_LABELS)),
             median=median,
         ),
+        tr(
+            N_(
+                "Matches proposed: {proposed}; accepted by both sides: {accepted}; led to "
+                "cooperation: {realised}; median time from proposal to acceptance: {median}"
+            ),
+            proposed=found.matches_proposed,
+            accepted=found.matches_accepted,
+            realised=found.matches_realised,
+            median=_days(tr, found.median_days_to_accept),
+        ),
         tr.plural(*REPORTS, found.reports_due, on_time=found.reports_on_time),
         tr(
             N_("Active users: {n}; what they used: {values}"),
@@ -192,6 +198,10 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
             Text.join(lines), attachment=Attachment("stats.png", chart, "image/png", is_image=True)
         )
     ]
+
+
+def _days(tr: Tr, days: float | None) -> str:
+    return tr.s(N_("{days} days"), days=round(days, 1)) if days is not None else "—"
 
 
 WEB_PAGES = {

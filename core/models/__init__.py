@@ -4,6 +4,7 @@ SQLModel.metadata, which the migrations compare against."""
 from core.models.conversation import Conversation, SetAsideDialog
 from core.models.listing import Listing, ListingArea
 from core.models.match import Match
+from core.models.match_outcome import MatchOutcome
 from core.models.organisation import ContactPoint, Organisation
 from core.models.partnership import (
     Commitment,
@@ -31,6 +32,7 @@ __all__ = [
     "Listing",
     "ListingArea",
     "Match",
+    "MatchOutcome",
     "Notification",
     "Objective",
     "Organisation",
