@@ -295,7 +295,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rss-listings", type=int, default=100_000)
+    parser.add_argument(
+        "--pause", default="0.5,1.5", help="seconds between a person's messages: LOW,HIGH"
+    )
     args = parser.parse_args()
+    low, _, high = args.pause.partition(",")
+    pause = (float(low), float(high or low))
     recorder = Recorder()
     with tempfile.TemporaryDirectory() as folder, counting() as ours_statements:
         _, handled, elapsed = asyncio.run(
@@ -331,11 +336,11 @@ def main() -> None:
         f"ratio {adapter_only / theirs:.2f} (the ceiling for sending these replies at all)"
     )
     with tempfile.TemporaryDirectory() as folder:
-        latencies, handled, elapsed = asyncio.run(partnerbot(args.users, (0.5, 1.5), Path(folder)))
+        latencies, handled, elapsed = asyncio.run(partnerbot(args.users, pause, Path(folder)))
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     print(
-        f"latency:    {args.users} people pausing 0.5-1.5 s: p50 "
+        f"latency:    {args.users} people pausing {pause[0]}-{pause[1]} s: p50 "
         f"{statistics.median(latencies):6.1f} ms, p99 {p99:6.1f} ms, "
         f"{handled / elapsed:6.1f} updates/s over {elapsed:.0f} s"
     )

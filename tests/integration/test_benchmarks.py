@@ -37,7 +37,9 @@ def test_the_reminders_benchmark_runs() -> None:
 
 
 def test_the_load_benchmark_runs() -> None:
-    out = run_benchmark("benchmarks.load", "--users", "3", "--rss-listings", "200")
+    out = run_benchmark(
+        "benchmarks.load", "--users", "3", "--rss-listings", "200", "--pause", "0.01,0.02"
+    )
     assert all(word in out for word in ("throughput", "floor", "replies", "latency", "RSS"))
 
 
