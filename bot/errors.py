@@ -125,6 +125,10 @@ MESSAGES: dict[str, str] = {
     "not_found.history": N_("Nothing is recorded for this yet."),
     "not_found.stakeholder": N_("I could not find that person."),
     "not_found.listing": N_("I could not find that listing: it may have been removed."),
+    "not_found.alert": N_("I could not find that alert."),
+    "limit.alerts": N_(
+        "You have {limit} alerts, the most one may keep: delete one in /alerts first."
+    ),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),
 }
 

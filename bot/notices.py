@@ -18,10 +18,11 @@ from bot.report_views import report_lines, review_buttons
 from bot.text import Text
 from bot.views import listing_card
 from core.errors import NotFound
+from core.interest import public_listing_row
 from core.listings import get_listing
 from core.match_outcomes import outcome_of
 from core.matchmaking import get_match
-from core.models import Notification, Organisation, ProgressReport, Stakeholder
+from core.models import Notification, Organisation, ProgressReport, SavedSearch, Stakeholder
 from core.models.enums import MatchStatus
 from core.reminders import Policy, digest_rows
 from core.reporting import figures_of, reported
@@ -290,6 +291,20 @@ def _match_outcome(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, A
     return [Reply(text, outcome_buttons(tr, p["match_id"]))]
 
 
+def _alert(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    """Nothing once the listing is out of sight or the alert paused or deleted: a daily
+    one waits for the morning, and things change meanwhile."""
+    from bot.commands.alerts import describe  # the commands import the notices
+
+    alert = session.get(SavedSearch, p["alert_id"])
+    if alert is None or alert.paused or public_listing_row(session, p["listing_id"]) is None:
+        return []
+    text = tr(N_("🔔 **New, for your alert:** {search}"), search=describe(tr, vocab, alert))
+    button = Button(tr.s(N_("Open it")), command_token("interested", p["listing_id"]))
+    card = listing_card(tr, vocab, get_listing(session, p["listing_id"]))
+    return [Reply(Text.join([text, card]), ((button,),))]
+
+
 def outcome_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
     answers = (("yes", N_("Yes")), ("in_progress", N_("In progress")), ("no", N_("No")))
     return (
@@ -312,6 +327,7 @@ _RENDERERS = {
     "listing_stale": _stale,
     "listing_expired": _expired,
     "match_outcome": _match_outcome,
+    "alert": _alert,
     "partnership_active": _partnership_event(
         N_("**{title}** is now active: every partner confirmed. Reports follow the schedule.")
     ),

@@ -140,6 +140,7 @@ USAGE_NAMES = {
     "edit_offer": N_("Your offer"),
     "mine": N_("Your listings"),
     "search": N_("Search"),
+    "alert": N_("Alerts"),
     "edit": N_("Edit a listing"),
     "keep": N_("Listing still current"),
     "withdraw": N_("Withdraw a listing"),

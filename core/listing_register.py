@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from core.alerts import alert_new_listing
 from core.listings import (
     ListingDraft,
     ListingView,
@@ -75,4 +76,6 @@ def register_listing(
         today=today,
         notice_cap=notice_cap,
     )
+    if listing_id is None:  # an edit is not news; a new listing is, once anybody may see it
+        alert_new_listing(session, vocab, view.listing.id, today=today)
     return Registered(view, listing_id is not None, tuple(found))

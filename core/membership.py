@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.alerts import alert_new_listing
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.matching_rules import DEFAULT_THRESHOLD, Weights
 from core.matchmaking import propose_matches
@@ -102,4 +103,5 @@ def verify_person(
         propose_matches(
             session, vocab, listing_id, weights=weights, threshold=threshold, notice_cap=notice_cap
         )
+        alert_new_listing(session, vocab, listing_id)
     return visible

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import (
+    alerts,
     coordination,
     general,
     interest,
@@ -19,6 +20,7 @@ from bot.commands.registry import Command, Registry, parse_command_text
 COMMANDS: tuple[Command, ...] = (
     *general.FIRST,
     *listings.COMMANDS,
+    *alerts.COMMANDS,
     *interest.COMMANDS,
     *matches.COMMANDS,
     *outcomes.COMMANDS,

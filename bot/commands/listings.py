@@ -12,6 +12,7 @@ from bot.i18n import N_
 from bot.listing_buttons import own_listing_buttons
 from bot.messages import Button, Reply
 from bot.views import listing_card
+from core.alerts import alert_new_listing
 from core.errors import DomainError
 from core.listings import (
     ListingView,
@@ -22,6 +23,7 @@ from core.listings import (
     withdraw_listing,
 )
 from core.models import Conversation
+from core.models.enums import ListingStatus
 from core.people import Actor
 
 if TYPE_CHECKING:
@@ -78,7 +80,10 @@ def edit(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[R
 def keep(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
     view = _owned(ctx, args)
     assert ctx.actor is not None
+    reopened = view.listing.status == ListingStatus.expired
     confirm_listing(ctx.session, ctx.actor, view.listing.id)
+    if reopened:  # back among the open ones: news for the searches it fits
+        alert_new_listing(ctx.session, ctx.vocab, view.listing.id)
     return [
         Reply(
             ctx.tr(N_("Thank you: “{title}” is marked as still current."), title=view.listing.title)

@@ -8,6 +8,7 @@ from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.text import Text
 from bot.views import listing_card
+from core.alerts import save_search
 from core.listing_search import search_listings
 from core.listings import ListingFilter
 from core.models.enums import ListingKind
@@ -72,7 +73,12 @@ def results(ctx: Ctx, page: int) -> list[Reply]:
         return [
             Reply(
                 ctx.tr(N_("Nothing found. Try fewer filters: /search")),
-                ((Button(ctx.tr.s(N_("New search")), command_token("search")),),),
+                (
+                    (
+                        _alert_button(ctx),
+                        Button(ctx.tr.s(N_("New search")), command_token("search")),
+                    ),
+                ),
             )
         ]
     head = ctx.tr(
@@ -88,7 +94,29 @@ def results(ctx: Ctx, page: int) -> list[Reply]:
     if found.page < found.pages:
         nav.append(Button(ctx.tr.s(N_("Next ›")), ctx.token("page", str(found.page + 1))))
     nav.append(Button(ctx.tr.s(N_("New search")), command_token("search")))
-    return [Reply(Text.join([head, *cards], "\n\n"), (tuple(nav),))]
+    return [Reply(Text.join([head, *cards], "\n\n"), (tuple(nav), (_alert_button(ctx),)))]
+
+
+def _alert_button(ctx: Ctx) -> Button:
+    return Button(ctx.tr.s(N_("🔔 Tell me about new ones")), ctx.token("alert", ""))
+
+
+def _save_alert(ctx: Ctx) -> list[Reply]:
+    """Saves the search of these answers as an alert, and asks when to tell."""
+    from bot.commands.alerts import saved_reply  # the commands import the dialogs
+
+    assert ctx.actor is not None
+    f = _filters(ctx)
+    assert f.kind is not None
+    saved = save_search(
+        ctx.session,
+        ctx.actor,
+        f.kind,
+        assistance_type=f.assistance_type,
+        area=f.area,
+        country=f.country,
+    )
+    return [saved_reply(ctx.tr, ctx.vocab, saved)]
 
 
 def _save(ctx: Ctx) -> list[Reply]:
@@ -96,6 +124,8 @@ def _save(ctx: Ctx) -> list[Reply]:
 
 
 def _on_result(ctx: Ctx, op: str, arg: str) -> list[Reply]:
+    if op == "alert" and ctx.actor is not None:
+        return _save_alert(ctx)
     if op == "page" and arg.isdecimal() and len(arg) <= 6:
         return results(ctx, int(arg))
     return results(ctx, int(ctx.context.get("page", 1)))

@@ -16,6 +16,7 @@ from core.models.partnership import (
 )
 from core.models.records import AuditEvent, InboundReceipt, Notification, UsageEvent
 from core.models.reporting import IndicatorValue, ProgressReport
+from core.models.saved_search import SavedSearch
 from core.models.stakeholder import ChannelIdentity, LinkCode, Stakeholder, StakeholderRole
 from core.models.visits import WebVisit
 
@@ -40,6 +41,7 @@ __all__ = [
     "PartnershipMember",
     "ProgressReport",
     "ReportingSchedule",
+    "SavedSearch",
     "SetAsideDialog",
     "Stakeholder",
     "StakeholderRole",
