@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -78,28 +79,10 @@ def site_routes(site: Site) -> list[BaseRoute]:
 
 
 def web_routes(
-    session_factory: SessionFactory,
-    vocab: Vocabularies,
-    *,
-    bot_username: str | None = None,
-    slack_url: str | None = None,
-    languages: Sequence[str] = LANGUAGES,
-    on_view: OnView = no_count,
-    figures_seconds: float = 60.0,
+    session_factory: SessionFactory, vocab: Vocabularies, **options: Any
 ) -> list[BaseRoute]:
-    """The directory's routes, to add to another Starlette app (see web_site for the
-    parameters)."""
-    return site_routes(
-        web_site(
-            session_factory,
-            vocab,
-            bot_username=bot_username,
-            slack_url=slack_url,
-            languages=languages,
-            on_view=on_view,
-            figures_seconds=figures_seconds,
-        )
-    )
+    """The directory's routes, to add to another Starlette app (options: see web_site)."""
+    return site_routes(web_site(session_factory, vocab, **options))
 
 
 def not_found_handler(site: Site) -> Callable[[Request, Exception], Awaitable[Response]]:
@@ -117,25 +100,11 @@ def not_found_handler(site: Site) -> Callable[[Request, Exception], Awaitable[Re
 
 
 def build_web_app(
-    session_factory: SessionFactory,
-    vocab: Vocabularies,
-    *,
-    bot_username: str | None = None,
-    slack_url: str | None = None,
-    languages: Sequence[str] = LANGUAGES,
-    on_view: OnView = no_count,
-    figures_seconds: float = 60.0,
+    session_factory: SessionFactory, vocab: Vocabularies, **options: Any
 ) -> Starlette:
-    """The pages alone as an ASGI app, with the directory's 404 page for unknown paths."""
-    site = web_site(
-        session_factory,
-        vocab,
-        bot_username=bot_username,
-        slack_url=slack_url,
-        languages=languages,
-        on_view=on_view,
-        figures_seconds=figures_seconds,
-    )
+    """The pages alone as an ASGI app, with the directory's 404 page for unknown paths
+    (options: see web_site)."""
+    site = web_site(session_factory, vocab, **options)
     return Starlette(
         routes=site_routes(site), exception_handlers={HTTPException: not_found_handler(site)}
     )
