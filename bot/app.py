@@ -97,7 +97,10 @@ def run_console(app: App, user: str) -> int:
 
 def sweep_policy(settings: Settings) -> Policy:
     """What the sweeps wait for, as configured; quiet hours as build_app configured them."""
-    return Policy(outcome_after=timedelta(weeks=settings.match_outcome_weeks))
+    return Policy(
+        outcome_after=timedelta(weeks=settings.match_outcome_weeks),
+        consultation_reminders=tuple(settings.consultation_reminder_days),
+    )
 
 
 def console_goodbye() -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.i18n import N_, Tr
 from bot.messages import FOLDER_PREFIX
 from bot.views import category_label, place_name
+from core.consultation_synthesis import QuestionSummary
 from core.insight import Gaps
 from core.vocabularies import Vocabularies
 
@@ -147,6 +148,32 @@ def stats_chart(
     by_status.set_title(tr.s(N_("Listings by status")))
     by_status.tick_params(labelsize=8)
     return _save(figure, "stats-")
+
+
+def consultation_chart(tr: Tr, summaries: list[QuestionSummary]) -> Path:
+    """One bar chart per question with choices: how many chose each. The choices are the
+    coordinator's words, drawn as typed (no mathtext)."""
+    figure = _figure()
+    shown = summaries[:6]
+    axes = figure.subplots(len(shown), 1, squeeze=False)
+    for (ax,), summary in zip(axes, shown, strict=True):
+        labels = [_literal(_short(c)) for c, _ in summary.counts]
+        if summary.question.kind == "yes_no":
+            labels = [tr.s(N_("Yes")), tr.s(N_("No"))]
+        ax.barh(list(range(len(labels))), [n for _, n in summary.counts], color=BLUE)
+        ax.set_yticks(list(range(len(labels))), labels, fontsize=8)
+        ax.invert_yaxis()
+        _integer_ticks(ax.xaxis)
+        ax.set_title(
+            _literal(_short(f"{summary.question.index + 1}. {summary.question.text}", 80)),
+            fontsize=9,
+        )
+    return _save(figure, "consultation-")
+
+
+def _literal(text: str) -> str:
+    """People's text as matplotlib draws it literally: a $ would start a formula."""
+    return text.replace("$", r"\$")
 
 
 def _figure() -> Figure:

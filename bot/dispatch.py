@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.actions import CommandAction, DialogAction, command_token, parse_token
+from bot.dialogs.consult import consult_dialogs
 from bot.dialogs.contacts import contact_dialogs
 from bot.dialogs.coordination import coordination_dialogs
 from bot.dialogs.engine import Ctx, DialogEngine
@@ -44,6 +45,7 @@ class Dispatch:
                 *report_dialogs(),
                 *coordination_dialogs(),
                 *contact_dialogs(),
+                *consult_dialogs(),
             ],
             on_saved=lambda ctx, name: self.usage(ctx, "dialog", name),
         )
@@ -77,9 +79,12 @@ class Dispatch:
             return Outcome([Reply(error_text(ctx.tr, command.denial()))])
         if command.info:
             self.usage(ctx, "info", command.name)
-        if forms and command.form:
-            return Outcome(form=self._form(ctx, command.form))
         try:
+            if forms and command.form:
+                context, answers = (
+                    command.form_context(ctx, args) if command.form_context else ({}, {})
+                )
+                return Outcome(form=self._form(ctx, command.form, context, answers))
             return Outcome(command.handler(self, ctx, conv, args))  # type: ignore[arg-type]
         except DomainError as error:
             return Outcome([Reply(error_text(ctx.tr, error))])
@@ -123,14 +128,21 @@ class Dispatch:
 
     # -- one-screen forms (Slack modals) -------------------------------------------------------
 
-    def _form(self, ctx: Ctx, name: str) -> Form:
+    def _form(
+        self,
+        ctx: Ctx,
+        name: str,
+        context: dict[str, Any] | None = None,
+        answers: dict[str, Any] | None = None,
+    ) -> Form:
         """A dialog as one screen, in the person's language, its buttons included."""
         return Form(
             name=name,
             title=ctx.tr.s(self.engine.dialogs[name].title),
-            fields=self.engine.form(ctx, name),
+            fields=self.engine.form(ctx, name, answers, context),
             submit=ctx.tr.s(N_("Next")),
             close=ctx.tr.s(N_("✖ Cancel")),
+            context=context or {},
         )
 
     def _submitted(self, ctx: Ctx, conv: Conversation | None, form: FormInput) -> Outcome:
@@ -141,20 +153,26 @@ class Dispatch:
             return Outcome(self.engine.stale(ctx, conv))  # a form we never showed
         if ctx.person is None:
             return Outcome([] if form.check else self.start_onboarding(ctx, then=form.name))
-        answers, errors = self.engine.fill(ctx, form.name, form.values or {})
+        try:
+            answers, errors = self.engine.fill(ctx, form.name, form.values or {}, form.context)
+        except DomainError as error:  # its record is gone, or no longer theirs
+            return Outcome([Reply(error_text(ctx.tr, error))])
         if errors:
             # Shown on the form when it is still open; said in the chat, with the way back
             # to the form, when the form was closed before they were found.
             lines = [ctx.tr(N_("Some answers in the form need another look:"))]
             lines += [Text.plain("• ") + text for text in errors.values()]
-            again = Button(ctx.tr.s(N_("Open the form again")), command_token(form.name))
+            # A form about a record is opened again by its command with the record's id.
+            reopen = command_token(form.name, form.context.get("id", ""))
+            again = Button(ctx.tr.s(N_("Open the form again")), reopen)
             return Outcome(
                 [Reply(Text.join(lines), ((again,),))],
                 errors={field: str(text) for field, text in errors.items()},
             )
         if form.check:
             return Outcome()
-        return Outcome(self.start_dialog(ctx, conv, form.name, answers=answers))
+        context = form.context or None
+        return Outcome(self.start_dialog(ctx, conv, form.name, answers=answers, context=context))
 
     # -- dialogs -----------------------------------------------------------------------------
 

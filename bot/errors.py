@@ -130,6 +130,20 @@ MESSAGES: dict[str, str] = {
         "You have {limit} alerts, the most one may keep: delete one in /alerts first."
     ),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),
+    "not_found.consultation": N_("I could not find that consultation."),
+    "not_found.question": N_("I could not find that question."),
+    "limit.questions": N_("A consultation has at most {limit} questions."),
+    "invalid.choices_count": N_(
+        "Please give two to {max} choices, separated by “;”, like “Training; Equipment”."
+    ),
+    "invalid.no_questions": N_("Add at least one question before sending."),
+    "invalid.empty_audience": N_(
+        "Nobody I can reach is in this audience: change the audience before sending."
+    ),
+    "invalid.no_answer": N_("Please answer at least one question (the others you may skip)."),
+    "invalid.partnerships": N_("I could not find one of those partnerships."),
+    "consultation.closed": N_("This consultation has closed: answers are no longer taken."),
+    "consultation.sent": N_("This consultation has been sent: it can no longer be changed."),
 }
 
 GENERIC = N_(

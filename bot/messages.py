@@ -74,6 +74,7 @@ class FormInput:
     name: str
     values: dict[str, Any]
     check: bool = False
+    context: dict[str, Any] = field(default_factory=dict)  # as the form was opened with
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Form:
     fields: list[FormField]
     submit: str
     close: str
+    context: dict[str, Any] = field(default_factory=dict)  # the record it is about
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.actions import command_token
+from bot.consultation_notices import CONSULTATION_RENDERERS
 from bot.i18n import N_, Tr
 from bot.listing_buttons import own_listing_buttons
 from bot.match_notices import MATCH_RENDERERS, partnership_button, partnership_title
@@ -318,6 +319,7 @@ def outcome_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
 _RENDERERS = {
     "role_request": _role_request,
     **MATCH_RENDERERS,
+    **CONSULTATION_RENDERERS,
     "membership_request": _membership_request,
     "account_linked": _account_linked,
     "membership_result": _membership_result,

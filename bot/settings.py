@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     max_match_notices_per_day: int = Field(default=10, ge=1)
     # Weeks after both sides accept a match until each is asked whether it led to cooperation.
     match_outcome_weeks: int = Field(default=6, ge=1)
+    # Days before a consultation's deadline when those who have not answered are reminded
+    # (JSON, e.g. [3, 1]; [] for none).
+    consultation_reminder_days: list[int] = Field(default_factory=lambda: [3, 1])
     # Every HTTP request body above this is refused with 413, before it is read.
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # The level of python-telegram-bot's, httpx's and the Slack SDK's own loggers, which at

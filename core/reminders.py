@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core import audit, quiet_hours
+from core.consultation_sweep import close_due, consultation_reminders
 from core.models import (
     Listing,
     Match,
@@ -38,10 +37,10 @@ from core.models import (
 from core.models.enums import (
     ListingStatus,
     MatchStatus,
-    NotificationStatus,
     PartnershipStatus,
     Role,
 )
+from core.notifications import Planned, write_planned
 from core.quiet_hours import zone
 
 
@@ -54,15 +53,7 @@ class Policy:
     expire_after: timedelta = timedelta(days=30)
     digest_weekday: int = 0  # Monday
     outcome_after: timedelta = timedelta(weeks=6)  # after both accepted a match
-
-
-@dataclass(frozen=True)
-class Planned:
-    stakeholder_id: int
-    kind: str
-    key: str
-    payload: dict[str, Any]
-    not_before: datetime
+    consultation_reminders: tuple[int, ...] = (3, 1)  # days before a consultation's deadline
 
 
 @dataclass
@@ -92,8 +83,13 @@ def sweep(
     stale, expiring = _stale_listings(session, now, policy)
     result.planned += stale + expiring
     result.planned += _match_outcomes(session, now, policy)
+    result.planned += consultation_reminders(
+        session, now, policy.consultation_reminders, policy.quiet
+    )
     if write:
-        result.written = _write(session, result.planned, now)
+        # Closed here, once: a deadline that passed while the bot was down closes on start.
+        result.planned += close_due(session, now, policy.quiet)
+        result.written = write_planned(session, result.planned, now)
         result.expired = _expire(session, [p.payload["listing_id"] for p in expiring])
     return result
 
@@ -288,40 +284,6 @@ def _member_of(session: Session, organisation_id: int) -> int | None:
         .order_by(col(Stakeholder.id))
         .limit(1)
     ).scalar_one_or_none()
-
-
-def _write(session: Session, planned: list[Planned], now: datetime) -> int:
-    """One statement for the lot; rows whose key exists already are skipped by the database."""
-    if not planned:
-        return 0
-    table = Notification.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    rows = [
-        {
-            "idempotency_key": p.key,
-            "stakeholder_id": p.stakeholder_id,
-            "kind": p.kind,
-            "payload": p.payload,
-            "platform": None,
-            "status": NotificationStatus.pending.value,
-            "attempts": 0,
-            "next_attempt_at": p.not_before,
-            "last_error": None,
-            "created_at": now,
-            "sent_at": None,
-        }
-        for p in planned
-    ]
-    before = _count(session)
-    for chunk in range(0, len(rows), 5000):
-        session.execute(statement, rows[chunk : chunk + 5000])
-    return _count(session) - before
-
-
-def _count(session: Session) -> int:
-    return int(session.execute(sa.select(sa.func.count()).select_from(Notification)).scalar_one())
 
 
 def _expire(session: Session, listing_ids: list[int]) -> int:

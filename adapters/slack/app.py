@@ -20,7 +20,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.channel import post_reply
-from adapters.slack.render import FORM_PREFIX, form_view, home_view, messages, submitted
+from adapters.slack.render import (
+    FORM_PREFIX,
+    form_context,
+    form_view,
+    home_view,
+    messages,
+    submitted,
+)
 from bot.chatbot import ChatBot
 from bot.commands import Registry, parse_command_text
 from bot.i18n import N_, Tr
@@ -134,8 +141,9 @@ class SlackAdapter:
         user = body["user"]
         team = user.get("team_id") or body.get("team", {}).get("id", "")
         sender = await self._sender(team, user["id"], user.get("username"))
-        values = submitted(view)
-        check = self.chatbot.serve(Inbound(sender, form=FormInput(name, values, check=True)))
+        values, context = submitted(view), form_context(view)
+        checking = FormInput(name, values, check=True, context=context)
+        check = self.chatbot.serve(Inbound(sender, form=checking))
         try:
             checked = await asyncio.wait_for(asyncio.shield(check), FORM_CHECK_SECONDS)
         except TimeoutError:
@@ -145,7 +153,7 @@ class SlackAdapter:
             return
         await ack()
         outcome = await self.chatbot.serve(
-            Inbound(sender, form=FormInput(name, values)), in_thread=True
+            Inbound(sender, form=FormInput(name, values, context=context)), in_thread=True
         )
         await self._finish(sender, outcome)  # errors found only now come as a DM
 

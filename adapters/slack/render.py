@@ -5,6 +5,7 @@ kept here: 3,000 characters a section, 50 blocks a message, 25 elements an actio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -155,6 +156,8 @@ def form_view(form: Form) -> View:
         submit=PlainTextObject(text=form.submit[:24]),
         close=PlainTextObject(text=form.close[:24]),
         blocks=[_input(field) for field in form.fields],
+        # What the form is about comes back with its submission (Slack keeps it, unseen).
+        private_metadata=json.dumps(form.context) if form.context else None,
     )
 
 
@@ -193,6 +196,17 @@ def _element(field: FormField) -> Any:
     if widget is not None:
         return widget(field)
     return PlainTextInputElement(action_id="value", multiline=field.multiline)
+
+
+def form_context(view: dict[str, Any]) -> dict[str, Any]:
+    """The context the form was opened with: an object of short values, or nothing."""
+    try:
+        context = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(context, dict):
+        return {}
+    return {str(k)[:32]: v for k, v in context.items() if isinstance(v, int | str)}
 
 
 def submitted(view: dict[str, Any]) -> dict[str, Any]:

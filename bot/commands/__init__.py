@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import (
     alerts,
+    consultations,
     coordination,
     general,
     interest,
@@ -29,6 +30,7 @@ COMMANDS: tuple[Command, ...] = (
     *people.COMMANDS,
     *organisation.COMMANDS,
     *coordination.COMMANDS,
+    *consultations.COMMANDS,
     *general.LAST,
 )
 REGISTRY = Registry(COMMANDS)

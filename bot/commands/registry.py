@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogs.engine import Ctx
 from core.errors import DomainError
@@ -38,6 +38,9 @@ class Command:
     registered: bool = True  # False: usable before the introduction is finished
     menu: bool = True  # listed in /help and the menus (when it has a summary)
     form: str = ""  # the dialog shown as one screen where the surface has forms (Slack)
+    # For a form about one record (a consultation's answers): from the arguments, the
+    # dialog's context and the answers given before.
+    form_context: Callable[[Ctx, str], tuple[dict[str, Any], dict[str, Any]]] | None = None
     info: bool = False  # counted as information looked at, for the trial's evaluation
     # Variants chosen by the first word of the arguments ("/partnership new"), each with its
     # own roles.

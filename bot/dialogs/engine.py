@@ -307,20 +307,27 @@ class DialogEngine:
         ctx.session.flush()
         if result.then is not None:
             name, answers = result.then
-            return [*result.replies, *self.start(ctx, name, answers=answers)]
+            context = result.then_context
+            return [*result.replies, *self.start(ctx, name, answers=answers, context=context)]
         return result.replies
 
     # -- one-screen forms ----------------------------------------------------------------------
 
-    def form(self, ctx: Ctx, name: str, answers: dict[str, Any] | None = None) -> list[FormField]:
+    def form(
+        self,
+        ctx: Ctx,
+        name: str,
+        answers: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> list[FormField]:
         """The dialog's questions as fields of one form (see bot.dialogs.forms)."""
-        return form_fields(ctx, self.dialogs[name], answers)
+        return form_fields(ctx, self.dialogs[name], answers, context)
 
     def fill(
-        self, ctx: Ctx, name: str, raw: dict[str, Any]
+        self, ctx: Ctx, name: str, raw: dict[str, Any], context: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], dict[str, Text]]:
         """Checks a submitted form: the answers, and an error per field (see bot.dialogs.forms)."""
-        return fill_form(ctx, self.dialogs[name], raw)
+        return fill_form(ctx, self.dialogs[name], raw, context)
 
     # -- loading -----------------------------------------------------------------------------
 

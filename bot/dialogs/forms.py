@@ -15,11 +15,16 @@ from bot.text import Text
 from core.errors import InvalidInput
 
 
-def form_fields(ctx: Ctx, dialog: Dialog, answers: dict[str, Any] | None = None) -> list[FormField]:
+def form_fields(
+    ctx: Ctx,
+    dialog: Dialog,
+    answers: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[FormField]:
     """The dialog's questions as fields of one form. A field that depends on another
     (a country, once "in another country" is chosen) is optional on the form and
     required, when it applies, on submission."""
-    ctx = ctx.drafting(dict(answers or {}))
+    ctx = ctx.drafting(dict(answers or {}), context)
     dialog = dialog.for_context(ctx)
     fields = []
     for step in dialog.steps:
@@ -66,13 +71,13 @@ _QUESTION = re.compile(r"^(.+?[?!.])\s", re.DOTALL)
 
 
 def fill_form(
-    ctx: Ctx, dialog: Dialog, raw: dict[str, Any]
+    ctx: Ctx, dialog: Dialog, raw: dict[str, Any], context: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Text]]:
     """Checks a submitted form with the very rules of the chat: the answers, and an error
     per field in the person's language (empty when all is well)."""
     answers: dict[str, Any] = {}  # filled in order: a later field's condition reads them
     errors: dict[str, Text] = {}
-    ctx = ctx.drafting(answers)
+    ctx = ctx.drafting(answers, context)
     dialog = dialog.for_context(ctx)
     for step in dialog.steps:
         if not step.on_form or not step.applies(ctx):

@@ -49,8 +49,7 @@ def draft_from_answers(ctx: Ctx, kind: ListingKind) -> ListingDraft:
         currency=money.get("currency"),
         quantity=Decimal(money["quantity"]) if "quantity" in money else None,
         unit=money.get("unit"),
-        available_from=_date(a.get("available_from"))
-        or (ctx.today() if kind is NEED else None),
+        available_from=_date(a.get("available_from")) or (ctx.today() if kind is NEED else None),
         available_until=_date(a.get("available_until")),
         priority=a.get("priority"),
         modality=a.get("modality"),

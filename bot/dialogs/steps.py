@@ -57,9 +57,10 @@ class Ctx:
         """This context reading (and, through the engine, writing) that conversation."""
         return replace(self, conversation=conv, answers=conv.answers, context=conv.context)
 
-    def drafting(self, answers: dict[str, Any]) -> Ctx:
-        """This context over answers that are no conversation's (a form being checked)."""
-        return replace(self, conversation=None, answers=answers, context={})
+    def drafting(self, answers: dict[str, Any], context: dict[str, Any] | None = None) -> Ctx:
+        """This context over answers that are no conversation's (a form being checked),
+        about the record of `context` if any."""
+        return replace(self, conversation=None, answers=answers, context=dict(context or {}))
 
     def speaking(self, language: str) -> Ctx:
         return replace(self, tr=Tr(language))
@@ -87,6 +88,7 @@ class Saved:
 
     replies: list[Reply]
     then: tuple[str, dict[str, Any]] | None = None
+    then_context: dict[str, Any] | None = None  # the record the next dialog is about
 
 
 ChoicesFn = Callable[[Ctx], list[Choice]]

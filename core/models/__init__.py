@@ -1,6 +1,7 @@
 """Every table of the domain. Importing this package registers them all on
 SQLModel.metadata, which the migrations compare against."""
 
+from core.models.consultation import Consultation, ConsultationResponse
 from core.models.conversation import Conversation, SetAsideDialog
 from core.models.listing import Listing, ListingArea
 from core.models.match import Match
@@ -24,6 +25,8 @@ __all__ = [
     "AuditEvent",
     "ChannelIdentity",
     "Commitment",
+    "Consultation",
+    "ConsultationResponse",
     "ContactPoint",
     "Conversation",
     "InboundReceipt",
