@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.actions import CommandAction, DialogAction, command_token, parse_token
+from bot.dialogs.away import away_dialogs
 from bot.dialogs.consult import consult_dialogs
 from bot.dialogs.contacts import contact_dialogs
 from bot.dialogs.coordination import coordination_dialogs
@@ -46,6 +47,7 @@ class Dispatch:
                 *coordination_dialogs(),
                 *contact_dialogs(),
                 *consult_dialogs(),
+                *away_dialogs(),
             ],
             on_saved=lambda ctx, name: self.usage(ctx, "dialog", name),
         )

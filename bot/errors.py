@@ -130,6 +130,7 @@ MESSAGES: dict[str, str] = {
         "You have {limit} alerts, the most one may keep: delete one in /alerts first."
     ),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),
+    "invalid.away_too_long": N_("Time away is at most a year: please give an earlier date."),
     "not_found.consultation": N_("I could not find that consultation."),
     "not_found.question": N_("I could not find that question."),
     "limit.questions": N_("A consultation has at most {limit} questions."),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.actions import command_token
+from bot.away_notice import AWAY_RENDERERS
 from bot.consultation_notices import CONSULTATION_RENDERERS
 from bot.i18n import N_, Tr
 from bot.listing_buttons import own_listing_buttons
@@ -18,6 +19,7 @@ from bot.messages import Button, Reply
 from bot.report_views import report_lines, review_buttons
 from bot.text import Text
 from bot.views import listing_card
+from core.away import HELD_BACK, is_away
 from core.errors import NotFound
 from core.interest import public_listing_row
 from core.listings import get_listing
@@ -39,6 +41,8 @@ def render_notice(
     session: Session, vocab: Vocabularies, tr: Tr, notice: Notification
 ) -> list[Reply]:
     render = _RENDERERS.get(notice.kind)
+    if notice.kind in HELD_BACK and is_away(session, notice.stakeholder_id):
+        return []  # written before they left, held by their night: it would nag them now
     if render is None:
         return [Reply(tr(N_("You have a new notification.")))]
     try:
@@ -96,11 +100,13 @@ def _digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) ->
     lines = [tr(N_("**Weekly digest** ({week})"), week=p["week"])]
     if not rows:
         lines.append(tr(N_("No active partnerships to follow.")))
-    for title, due, light in rows:
-        lines.append(
-            Text.plain(f"{LIGHTS[light]} {title} — ")
-            + tr(N_("next report {date}"), date=tr.date(due))
+    for title, due, light, away in rows:
+        line = Text.plain(f"{LIGHTS[light]} {title} — ") + tr(
+            N_("next report {date}"), date=tr.date(due)
         )
+        if away is not None:
+            line = line + Text.plain(" · ") + tr(N_("away until {date}"), date=tr.date(away))
+        lines.append(line)
     return [Reply(Text.join(lines))]
 
 
@@ -320,6 +326,7 @@ _RENDERERS = {
     "role_request": _role_request,
     **MATCH_RENDERERS,
     **CONSULTATION_RENDERERS,
+    **AWAY_RENDERERS,
     "membership_request": _membership_request,
     "account_linked": _account_linked,
     "membership_result": _membership_result,

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core import audit, quiet_hours
+from core.away import away_periods, held_back, partners_away, returns
 from core.consultation_sweep import close_due, consultation_reminders
 from core.models import (
     Listing,
@@ -86,11 +87,15 @@ def sweep(
     result.planned += consultation_reminders(
         session, now, policy.consultation_reminders, policy.quiet
     )
+    # Time away holds back what would nag, and the listings of someone away do not expire.
+    result.planned = held_back(session, result.planned, now.date())
+    result.planned += returns(session, now, policy.quiet, write=write)
     if write:
         # Closed here, once: a deadline that passed while the bot was down closes on start.
         result.planned += close_due(session, now, policy.quiet)
         result.written = write_planned(session, result.planned, now)
-        result.expired = _expire(session, [p.payload["listing_id"] for p in expiring])
+        kept = [p.payload["listing_id"] for p in expiring if p in result.planned]
+        result.expired = _expire(session, kept)
     return result
 
 
@@ -315,15 +320,16 @@ def what_is_planned(
 
 def digest_rows(
     session: Session, coordinator_id: int | None, today: date | None = None
-) -> list[tuple[str, date, str]]:
+) -> list[tuple[str, date, str, date | None]]:
     """A coordinator's active partnerships (theirs, and those nobody coordinates) with the
-    next due date and a traffic light: red when a report is overdue, amber when one is due
-    within a week, green otherwise. Overdue first."""
+    next due date, a traffic light (red when a report is overdue, amber when one is due
+    within a week, green otherwise) and, when its partners are away, until when. Overdue
+    first."""
     from core.clock import utcnow
 
     today = today or utcnow().date()
     rows = session.execute(
-        sa.select(Partnership.title, ReportingSchedule.next_due)
+        sa.select(Partnership.title, ReportingSchedule.next_due, Partnership.id)
         .join(ReportingSchedule, col(ReportingSchedule.partnership_id) == Partnership.id)
         .where(
             Partnership.status == PartnershipStatus.active,
@@ -341,4 +347,13 @@ def digest_rows(
             return "red"
         return "amber" if (due - today).days <= 7 else "green"
 
-    return [(title, due, light(due)) for title, due in rows]
+    periods = away_periods(session)
+    return [
+        (
+            title,
+            due,
+            light(due),
+            partners_away(session, periods, pid, today, ahead=True) if periods else None,
+        )
+        for title, due, pid in rows
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import (
     alerts,
+    away,
     consultations,
     coordination,
     general,
@@ -28,6 +29,7 @@ COMMANDS: tuple[Command, ...] = (
     *partnerships.COMMANDS,
     *reports.COMMANDS,
     *people.COMMANDS,
+    *away.COMMANDS,
     *organisation.COMMANDS,
     *coordination.COMMANDS,
     *consultations.COMMANDS,

@@ -4,6 +4,7 @@ consultation at hand (so Slack shows them as one form)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -98,7 +99,9 @@ def _save_draft(ctx: Ctx) -> Saved:
 def _save_question(ctx: Ctx) -> list[Reply]:
     assert ctx.actor is not None
     consultation_id = int(ctx.context["id"])
-    choices = [c.strip() for c in (ctx.answer("choices") or "").replace("\n", ";").split(";")]
+    # ";" as typed in any script: the full-width one of Chinese, the Arabic one.
+    typed = re.sub(r"[;；؛\n]", ";", ctx.answer("choices") or "")
+    choices = [c.strip() for c in typed.split(";")]
     add_question(
         ctx.session,
         ctx.actor,

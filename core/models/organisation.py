@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -21,6 +21,9 @@ class Organisation(SQLModel, table=True):
         default=VerificationStatus.pending, sa_type=EnumText(VerificationStatus, 16), index=True
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The organisation's holidays, set by a coordinator: time away for all its people.
+    holiday_from: date | None = Field(default=None)
+    holiday_until: date | None = Field(default=None)
 
 
 class ContactPoint(SQLModel, table=True):

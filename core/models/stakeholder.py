@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -34,6 +34,10 @@ class Stakeholder(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Time away (/away): the first and last days. Meanwhile no reminders, freshness prompts
+    # or outcome questions, and no escalation of a report due in it; on return, a summary.
+    away_since: date | None = Field(default=None)
+    away_until: date | None = Field(default=None)
 
 
 class StakeholderRole(SQLModel, table=True):
