@@ -92,7 +92,7 @@ def _save_draft(ctx: Ctx) -> Saved:
         share_results=bool(a.get("share")),
         now=ctx.now(),
     )
-    said = ctx.tr(N_("Draft saved. Now the first question."))
+    said = Reply(ctx.tr(N_("Draft saved. Now the first question.")))
     return Saved([said], then=("consult_question", {}), then_context={"id": consultation.id})
 
 

@@ -161,7 +161,9 @@ class SlackClient:
             }
         )
 
-    async def submit(self, user: str, form: str, values: dict[str, Any]) -> httpx.Response:
+    async def submit(
+        self, user: str, form: str, values: dict[str, Any], private_metadata: str = ""
+    ) -> httpx.Response:
         state = {name: {"value": element} for name, element in values.items()}
         return await self.interact(
             {
@@ -175,7 +177,7 @@ class SlackClient:
                     "id": "V1",
                     "type": "modal",
                     "callback_id": f"pb_form:{form}",
-                    "private_metadata": "",
+                    "private_metadata": private_metadata,
                     "hash": "h",
                     "state": {"values": state},
                 },
