@@ -67,7 +67,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("consultation_response", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consultation_response_stakeholder_id"))

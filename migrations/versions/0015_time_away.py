@@ -26,7 +26,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("away_until", sa.Date(), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("stakeholder", schema=None) as batch_op:
         batch_op.drop_column("away_until")
@@ -35,4 +34,3 @@ def downgrade() -> None:
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_column("holiday_until")
         batch_op.drop_column("holiday_from")
-
