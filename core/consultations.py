@@ -107,7 +107,9 @@ def add_question(
         "kind": kind.value,
         "choices": kept,
     }
-    consultation.questions.append(question)
+    # Assigned, not appended: a draft's list is a plain one until it is loaded again, and
+    # only an assignment is sure to be saved.
+    consultation.questions = [*consultation.questions, question]
     session.flush()
     return questions_of(consultation)[-1]
 
@@ -116,7 +118,7 @@ def remove_question(session: Session, actor: Actor, consultation_id: int, index:
     consultation = _draft(session, actor, consultation_id)
     if not 0 <= index < len(consultation.questions):
         raise NotFound("not_found.question")
-    del consultation.questions[index]
+    consultation.questions = [q for i, q in enumerate(consultation.questions) if i != index]
     session.flush()
 
 

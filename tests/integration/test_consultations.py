@@ -284,3 +284,31 @@ def test_a_free_text_answer_becomes_a_draft_need_with_its_authors_confirmation(
         assert any(
             c.answers.get("description") == "Wheelchairs for the Battambang centre" for c in conv
         )
+
+
+def test_questions_added_with_the_draft_in_one_transaction_are_kept(db, vocab) -> None:
+    """Found by the benchmark: a new draft's questions were a plain list, and an append to
+    it was never saved."""
+    from core.consultation_audience import Audience
+    from core.consultations import add_question, create_consultation, remove_question
+    from core.models.consultation import AudienceKind
+    from tests.factories import person
+
+    with db.write() as s:
+        boss = person(s, vocab, roles=(Role.coordinator,), country="CH")
+        c = create_consultation(
+            s,
+            boss,
+            vocab,
+            title="Needs 2027",
+            audience=Audience(AudienceKind.everyone),
+            deadline=START + timedelta(days=9),
+            anonymous=False,
+            now=START,
+        )
+        add_question(s, boss, c.id, "What do you need?", "text")
+        add_question(s, boss, c.id, "How many?", "number")
+        remove_question(s, boss, c.id, 0)
+        cid = c.id
+    with db.read() as s:
+        assert [q["text"] for q in s.get(Consultation, cid).questions] == ["How many?"]
