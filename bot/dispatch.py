@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.actions import CommandAction, DialogAction, command_token, parse_token
 from bot.dialogs.away import away_dialogs
+from bot.dialogs.clusters import cluster_dialogs
 from bot.dialogs.consult import consult_dialogs
 from bot.dialogs.contacts import contact_dialogs
 from bot.dialogs.coordination import coordination_dialogs
@@ -48,6 +49,7 @@ class Dispatch:
                 *contact_dialogs(),
                 *consult_dialogs(),
                 *away_dialogs(),
+                *cluster_dialogs(),
             ],
             on_saved=lambda ctx, name: self.usage(ctx, "dialog", name),
         )

@@ -131,6 +131,26 @@ MESSAGES: dict[str, str] = {
     ),
     "conflict.listing_closed": N_("This listing is closed, so it cannot be changed."),
     "invalid.away_too_long": N_("Time away is at most a year: please give an earlier date."),
+    "not_found.cluster": N_("I could not find that cluster."),
+    "not_found.gap": N_(
+        "That need is no longer a gap of the cluster: matched, closed or too recent."
+    ),
+    "not_found.call": N_("I could not find that call."),
+    "not_found.objective": N_("I could not find that objective."),
+    "call.sent": N_("A call for this need was sent already."),
+    "denied.steering_only": N_(
+        "Only the cluster's steering group and the coordinators can do that."
+    ),
+    "denied.not_counterpart": N_("Only the national counterpart of this partnership can comment."),
+    "invalid.steering_size": N_("A steering group has {min} to {max} members."),
+    "invalid.steering_member": N_(
+        "The steering group's members come from the cluster's partnerships."
+    ),
+    "invalid.steering_balance": N_(
+        "Please include at least one member from an affected State and one from a provider."
+    ),
+    "invalid.deadline": N_("I could not find that deadline."),
+    "invalid.country_code": N_("Which country? Type its code after the command, like /country KH."),
     "not_found.consultation": N_("I could not find that consultation."),
     "not_found.question": N_("I could not find that question."),
     "limit.questions": N_("A consultation has at most {limit} questions."),

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from bot.actions import command_token
 from bot.away_notice import AWAY_RENDERERS
+from bot.cluster_notices import CLUSTER_RENDERERS
 from bot.consultation_notices import CONSULTATION_RENDERERS
-from bot.i18n import N_, Tr
+from bot.i18n import N_, NP_, Tr
 from bot.listing_buttons import own_listing_buttons
 from bot.match_notices import MATCH_RENDERERS, partnership_button, partnership_title
 from bot.match_notices import decision_buttons as decision_buttons  # home screens use it
@@ -20,6 +21,7 @@ from bot.report_views import report_lines, review_buttons
 from bot.text import Text
 from bot.views import listing_card
 from core.away import HELD_BACK, is_away
+from core.clusters import suggestions
 from core.errors import NotFound
 from core.interest import public_listing_row
 from core.listings import get_listing
@@ -27,6 +29,7 @@ from core.match_outcomes import outcome_of
 from core.matchmaking import get_match
 from core.models import Notification, Organisation, ProgressReport, SavedSearch, Stakeholder
 from core.models.enums import MatchStatus
+from core.national import without_counterpart
 from core.reminders import Policy, digest_rows
 from core.reporting import figures_of, reported
 from core.vocabularies import Vocabularies
@@ -107,7 +110,23 @@ def _digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) ->
         if away is not None:
             line = line + Text.plain(" · ") + tr(N_("away until {date}"), date=tr.date(away))
         lines.append(line)
+    missing = without_counterpart(session)
+    if missing:
+        lines.append(tr.plural(*NO_COUNTERPART, missing))
+    suggested = len(suggestions(session, vocab))
+    if suggested:
+        lines.append(tr.plural(*SUGGESTED_CLUSTERS, suggested))
     return [Reply(Text.join(lines))]
+
+
+NO_COUNTERPART = NP_(
+    "{n} active partnership has no national counterpart.",
+    "{n} active partnerships have no national counterpart.",
+)
+SUGGESTED_CLUSTERS = NP_(
+    "{n} cluster of partnerships is suggested: see /clusters.",
+    "{n} clusters of partnerships are suggested: see /clusters.",
+)
 
 
 LIGHTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
@@ -327,6 +346,7 @@ _RENDERERS = {
     **MATCH_RENDERERS,
     **CONSULTATION_RENDERERS,
     **AWAY_RENDERERS,
+    **CLUSTER_RENDERERS,
     "membership_request": _membership_request,
     "account_linked": _account_linked,
     "membership_result": _membership_result,

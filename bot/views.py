@@ -118,6 +118,7 @@ REASONS = {
     "modality": N_("same way of cooperating"),
     "south_south": N_("South-South cooperation"),
     "interest": N_("asked for from the public directory"),
+    "cluster_call": N_("answered a call of a cluster's steering group"),
 }
 
 

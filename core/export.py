@@ -17,8 +17,13 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
+from core.export_clusters import (
+    cluster_indicators,
+    cluster_partnerships,
+)
 from core.listings import areas_for
 from core.models import (
+    Cluster,
     Commitment,
     Indicator,
     IndicatorValue,
@@ -31,6 +36,7 @@ from core.models import (
     PartnershipMember,
     ProgressReport,
     ReportingSchedule,
+    TreatyDeadline,
 )
 from core.models.enums import ListingKind, Visibility
 
@@ -84,8 +90,11 @@ PARTNERSHIP_FIELDS = (
     "coordinator_id",
     "created_at",
     "activated_at",
+    "national_counterpart_id",
+    "national_plan",
+    "national_contribution",
 )
-OBJECTIVE_FIELDS = ("id", "partnership_id", "title", "target", "deadline")
+OBJECTIVE_FIELDS = ("id", "partnership_id", "title", "target", "deadline", "treaty_deadline_id")
 INDICATOR_FIELDS = (
     "id",
     "objective_id",
@@ -215,7 +224,15 @@ SOURCES: dict[str, Source] = {
     "schedules": lambda s, _: _all(s, ReportingSchedule, SCHEDULE_FIELDS),
     "reports": lambda s, _: _all(s, ProgressReport, REPORT_FIELDS),
     "indicator_values": lambda s, _: _indicator_values(s),
+    "treaty_deadlines": lambda s, _: _all(
+        s, TreatyDeadline, ("id", "country", "article", "deadline")
+    ),
+    "clusters": lambda s, _: _all(s, Cluster, ("id", "title", "area", "region", "created_at")),
+    "cluster_partnerships": lambda s, _: cluster_partnerships(s),
+    "cluster_indicators": lambda s, _: cluster_indicators(s),
 }
+
+
 TABLES = tuple(SOURCES)
 
 

@@ -44,6 +44,7 @@ from core.iati_parts import (
     sub,
     transactions,
 )
+from core.iati_related import cluster_siblings, related
 from core.models.enums import Coverage, OrganisationKind
 from core.schedules import period_start
 from core.vocabularies import WORLD, Vocabularies
@@ -98,8 +99,12 @@ def iati_activities(
     which IATI's schema does not accept (it has no valid empty file): readers see none."""
     now = as_utc(generated_at)
     root = ET.Element("iati-activities", {"version": VERSION, "generated-datetime": _moment(now)})
-    for item in load_published(session):
-        root.append(_activity(item, vocab, reporting_org, now, language, area_vocabulary_uri))
+    items = load_published(session)
+    siblings = cluster_siblings(session, [item.partnership.id or 0 for item in items])
+    for item in items:
+        activity = _activity(item, vocab, reporting_org, now, language, area_vocabulary_uri)
+        related(activity, reporting_org.ref, siblings.get(item.partnership.id or 0, []))
+        root.append(activity)
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

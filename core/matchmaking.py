@@ -193,7 +193,7 @@ def _conclude(session: Session, view: MatchView) -> None:
             "introduction": introduced,  # a coordinator was asked to put them in touch
             "yours_shared": not nothing_shared(contacts[other]),  # they can write to you
         }
-        owner = _owner(session, mine)
+        owner = owner_of(session, mine)
         if owner is not None:
             enqueue(session, owner, "match_accepted", f"match:{match.id}:accepted:{side}", payload)
 
@@ -292,7 +292,8 @@ def find_duplicates(
     return found
 
 
-def _owner(session: Session, listing: Listing) -> int | None:
+def owner_of(session: Session, listing: Listing) -> int | None:
+    """Who is told about a listing: its author, or a member of its organisation."""
     if listing.created_by_id is not None:
         return listing.created_by_id
     member = session.exec(
@@ -306,7 +307,7 @@ def _tell_side(
 ) -> None:
     listing = session.get(Listing, getattr(match, f"{side}_id"))
     assert listing is not None
-    owner = _owner(session, listing)
+    owner = owner_of(session, listing)
     if owner is not None and cap is not None and _told_today(session, owner, kind) >= cap:
         day = utcnow().date().isoformat()
         enqueue(session, owner, "match_digest", f"match_digest:{owner}:{day}", {"day": day})

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from core import audit, quiet_hours
 from core.away import away_periods, held_back, partners_away, returns
+from core.cluster_sweep import follow_up
 from core.consultation_sweep import close_due, consultation_reminders
 from core.models import (
     Listing,
@@ -43,6 +44,7 @@ from core.models.enums import (
 )
 from core.notifications import Planned, write_planned
 from core.quiet_hours import zone
+from core.vocabularies import Vocabularies, default_vocabularies
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,12 @@ def not_before(now: datetime, timezone: str, policy: Policy) -> datetime:
 
 
 def sweep(
-    session: Session, now: datetime, policy: Policy | None = None, *, write: bool = True
+    session: Session,
+    now: datetime,
+    policy: Policy | None = None,
+    *,
+    write: bool = True,
+    vocab: Vocabularies | None = None,
 ) -> SweepResult:
     """Plans every notice due at `now` and, with `write`, writes the new ones and expires
     stale listings. Running it twice writes nothing the second time."""
@@ -86,6 +93,9 @@ def sweep(
     result.planned += _match_outcomes(session, now, policy)
     result.planned += consultation_reminders(
         session, now, policy.consultation_reminders, policy.quiet
+    )
+    result.planned += follow_up(
+        session, vocab or default_vocabularies(), now, policy.quiet, write=write
     )
     # Time away holds back what would nag, and the listings of someone away do not expire.
     result.planned = held_back(session, result.planned, now.date())
@@ -342,18 +352,20 @@ def digest_rows(
         .limit(30)
     ).all()
 
-    def light(due: date) -> str:
-        if due < today:
-            return "red"
-        return "amber" if (due - today).days <= 7 else "green"
-
     periods = away_periods(session)
     return [
         (
             title,
             due,
-            light(due),
+            traffic_light(due, today),
             partners_away(session, periods, pid, today, ahead=True) if periods else None,
         )
         for title, due, pid in rows
     ]
+
+
+def traffic_light(due: date, today: date) -> str:
+    """Red when a report is overdue, amber when one is due within a week, else green."""
+    if due < today:
+        return "red"
+    return "amber" if (due - today).days <= 7 else "green"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import (
     alerts,
     away,
+    clusters,
     consultations,
     coordination,
     general,
@@ -33,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     *organisation.COMMANDS,
     *coordination.COMMANDS,
     *consultations.COMMANDS,
+    *clusters.COMMANDS,
     *general.LAST,
 )
 REGISTRY = Registry(COMMANDS)

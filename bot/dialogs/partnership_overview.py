@@ -9,8 +9,10 @@ from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.report_views import report_lines
 from bot.text import Text
+from core.models import Organisation
 from core.models.enums import Frequency, PartnershipStatus
 from core.partnerships import PartnershipView
+from core.projection import LATE, NO_DATA, ON_TRACK, STALLED, projections
 from core.reporting import figures_of, reports_of
 
 STATUS = {
@@ -86,6 +88,7 @@ def overview(ctx: Ctx, view: PartnershipView) -> Reply:
                 date=tr.date(view.schedule.next_due),
             )
         )
+    lines += national_lines(ctx, view)
     for report in reports_of(ctx.session, p.id or 0):
         lines += report_lines(tr, report, figures_of(ctx.session, report))
     return Reply(Text.join(lines), _buttons(ctx, view))
@@ -119,6 +122,52 @@ def _buttons(ctx: Ctx, view: PartnershipView) -> tuple[tuple[Button, ...], ...]:
         rows.append((confirm,))
     if partner and p.status == PartnershipStatus.active:
         rows.append((Button(tr.s(N_("Report progress")), command_token("report", pid)),))
+    if (partner or coordinator) and p.status != PartnershipStatus.cancelled:
+        national = Button(tr.s(N_("National plan")), command_token("pship_national", pid))
+        if view.objectives:
+            treaty = Button(tr.s(N_("Treaty deadline")), command_token("pship_deadline", pid))
+            rows.append((national, treaty))
+        else:
+            rows.append((national,))
     if coordinator and p.coordinator_id is None:
         rows.append((Button(tr.s(N_("Follow it as its coordinator")), command_token("take", pid)),))
     return tuple(rows)
+
+
+PROJECTED = {
+    ON_TRACK: N_("on track"),
+    LATE: N_("late"),
+    NO_DATA: N_("not enough approved reports yet"),
+    STALLED: N_("no progress toward the target"),
+}
+
+
+def national_lines(ctx: Ctx, view: PartnershipView) -> list[Text]:
+    """The national counterpart, plan and contribution; each objective linked to a treaty
+    deadline with its projected completion."""
+    tr, p = ctx.tr, view.partnership
+    counterpart = ctx.session.get(Organisation, p.national_counterpart_id or 0)
+    lines = [
+        tr(N_("National counterpart: {name}"), name=counterpart.name)
+        if counterpart
+        else tr(N_("No national counterpart registered for its country."))
+    ]
+    if p.national_plan:
+        lines.append(tr(N_("National plan: {plan}"), plan=p.national_plan))
+    if p.national_contribution:
+        lines.append(tr(N_("National contribution: {what}"), what=p.national_contribution))
+    for found in projections(ctx.session, p.id or 0):
+        lines.append(
+            tr(
+                N_(
+                    "“{objective}”: complete by {completion} at this pace; Article {article} "
+                    "deadline {deadline} — {status}"
+                ),
+                objective=found.objective.title,
+                completion=tr.date(found.completion),
+                article=found.deadline.article,
+                deadline=tr.date(found.deadline.deadline),
+                status=tr.s(PROJECTED[found.status]),
+            )
+        )
+    return lines

@@ -1,6 +1,13 @@
 """Every table of the domain. Importing this package registers them all on
 SQLModel.metadata, which the migrations compare against."""
 
+from core.models.cluster import (
+    Cluster,
+    ClusterCall,
+    ClusterPartnership,
+    SteeringMember,
+    TreatyDeadline,
+)
 from core.models.consultation import Consultation, ConsultationResponse
 from core.models.conversation import Conversation, SetAsideDialog
 from core.models.listing import Listing, ListingArea
@@ -24,6 +31,9 @@ from core.models.visits import WebVisit
 __all__ = [
     "AuditEvent",
     "ChannelIdentity",
+    "Cluster",
+    "ClusterCall",
+    "ClusterPartnership",
     "Commitment",
     "Consultation",
     "ConsultationResponse",
@@ -48,6 +58,8 @@ __all__ = [
     "SetAsideDialog",
     "Stakeholder",
     "StakeholderRole",
+    "SteeringMember",
+    "TreatyDeadline",
     "UsageEvent",
     "WebVisit",
 ]

@@ -28,6 +28,14 @@ class Partnership(SQLModel, table=True):
     modality: str | None = Field(default=None, sa_type=code_column(32))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     activated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # National ownership: the national authority (or focal point organisation) of the
+    # partnership's country, told of what happens in it; the national plan it serves, and
+    # what the State itself contributes.
+    national_counterpart_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL"
+    )
+    national_plan: str = Field(default="", max_length=300)
+    national_contribution: str = Field(default="", max_length=500)
 
 
 class PartnershipMember(SQLModel, table=True):
@@ -55,6 +63,11 @@ class Objective(SQLModel, table=True):
     title: str = Field(max_length=200)
     target: str = Field(default="", max_length=1000)
     deadline: date
+    # Linked to a State's treaty deadline: its indicator then measures the work remaining
+    # (or done), and the bot projects when it will be complete.
+    treaty_deadline_id: int | None = Field(
+        default=None, foreign_key="treaty_deadline.id", ondelete="SET NULL"
+    )
 
 
 class Indicator(SQLModel, table=True):
