@@ -289,3 +289,60 @@ def test_a_clusters_partnerships_are_related_activities_in_a_valid_iati_file(db,
     }
     a, b, c = (f"XI-TEST-{pid}" for pid, _, _ in made)
     assert related[a] == [b, c] and related[b] == [a, c]
+
+
+def test_a_cluster_is_followed_up_in_chat_steering_group_call_and_comment(db, vocab) -> None:
+    with db.write() as s:
+        boss, made = three_partnerships(s, vocab)
+        (pid, field, donor), (_, field2, _) = made[0], made[1]
+        waiting = create_listing(s, vocab, field2, need(title="Wheelchairs")).listing
+        waiting.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+        provider = person(s, vocab, roles=(Role.donor,), country="JP", kind=OrganisationKind.ngo)
+        create_listing(s, vocab, provider, offer(assistance_type="equipment"))
+        authority = person(s, vocab, country="KH", kind=OrganisationKind.national_authority)
+        for user, actor in (("boss", boss), ("field", field), ("jp", provider), ("na", authority)):
+            s.add(
+                ChannelIdentity(stakeholder_id=actor.id, platform="console", external_user_id=user)
+            )
+        names = {a.id: s.get(Stakeholder, a.id).name for a in (field, donor)}
+    bot = ChatBot(db, vocab, clock=lambda: NOW)
+    claire, steering, japan = Person(bot, "boss"), Person(bot, "field"), Person(bot, "jp")
+    claire.command("clusters")
+    claire.tap("Make it a cluster")
+    claire.tap("Steering group")
+    claire.answer("Who sits on the steering group?", tap=names[field.id])
+    claire.answer("Who sits on the steering group?", tap=names[donor.id])
+    claire.answer("Who sits on the steering group?", tap="Done")
+    claire.answer("please check", tap="Save")
+    assert f"Steering group: {names[field.id]}, {names[donor.id]}" in claire.text
+    steering.command("cluster", "1")
+    assert "1 gap: a need unmatched for over two months" in steering.text
+    steering.tap(f"Call for #{waiting.id}")
+    assert "Call sent to the owners of" in steering.text
+    with db.read() as s:
+        [call] = [
+            n
+            for n in s.exec(select(Notification))
+            if n.kind == "cluster_call" and n.stakeholder_id == provider.id
+        ]
+        japan.replies = render_notice(s, vocab, Tr("en"), call)
+    japan.tap("I can help")
+    assert "the match is proposed to both sides" in japan.text
+    # The national counterpart comments on a partnership in its country
+    with db.write() as s:
+        s.get(Partnership, pid).national_counterpart_id = authority.organisation_id
+    national = Person(bot, "na")
+    national.command("natl_comment", str(pid))
+    national.answer("Your comment", say="Please align with the national mine action strategy.")
+    national.answer("please check", tap="Save")
+    assert "your comment went to" in national.text
+    with db.read() as s:
+        comments = s.exec(
+            select(Notification).where(Notification.kind == "counterpart_comment")
+        ).all()
+        assert field.id in {n.stakeholder_id for n in comments}
+        assert authority.id not in {n.stakeholder_id for n in comments}
+    steering.command("natl_comment", str(pid))
+    steering.answer("Your comment", say="Not mine to say")
+    steering.answer("please check", tap="Save")
+    assert "Only the national counterpart" in steering.text
