@@ -242,8 +242,8 @@ def deliver(db: Database, vocab: Vocabularies, invited: int, cap: int, batch: in
         [channel],
         limits={Platform.telegram: Limits(per_second=cap, per_chat_interval=1.0)},
     )
-    # The passes' claims (reading, leasing and rendering a batch) are timed: meanwhile
-    # nothing is sent, and the pace does not make up for it afterwards.
+    # The passes' claims (reading, leasing and rendering a batch) are timed: after a full
+    # batch, the next is claimed while the last quarter of it goes out.
     claiming = [0.0, 0]
     claim = dispatcher._claim
 
@@ -307,7 +307,7 @@ def deliver(db: Database, vocab: Vocabularies, invited: int, cap: int, batch: in
         refusals = ", ".join(f"{t - channel.first:.1f} s" for t in channel.refusals[:10])
         print(
             f"delivery: tightest {n + 1} messages in {tightest * 1000:.0f} ms "
-            f"(a 429 below 1000 ms; the pace spaces them {n * 1030 / cap:.0f} ms)"
+            f"(a 429 below 1000 ms; the pace holds them {n * 1030 / cap:.0f} ms apart)"
             + (f"; 429s at {refusals} after the first message" if refusals else "")
         )
 

@@ -25,6 +25,7 @@ from bot.i18n import Tr
 from bot.messages import Progress, Reply
 from bot.metrics import NOTIFICATIONS
 from bot.notices import render_notice
+from bot.pace import Limits, Pace
 from core.clock import utcnow
 from core.models import ChannelIdentity, Notification, Stakeholder
 from core.models.enums import NotificationStatus, Platform
@@ -85,14 +86,6 @@ class Channel(Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True)
-class Limits:
-    """A platform's pace: messages a second overall, and the least gap within one chat."""
-
-    per_second: float
-    per_chat_interval: float
-
-
 # At most this many notices to one chat in a pass: at one a second, well inside the lease;
 # the rest wait for the next pass.
 PER_CHAT = 30
@@ -102,39 +95,6 @@ DEFAULT_LIMITS = {
     Platform.slack: Limits(per_second=20, per_chat_interval=1.0),
     Platform.console: Limits(per_second=1000, per_chat_interval=0.0),
 }
-
-
-class Pace:
-    """An even pace for a platform (one message every 1/rate seconds, so no second ever
-    holds more than the platform allows, where a token bucket would let a burst through)
-    and a minimum gap per chat."""
-
-    def __init__(self, limits: Limits, clock: Callable[[], float] | None = None) -> None:
-        self.limits = limits
-        self._clock = clock or asyncio.get_running_loop().time
-        # A hair slower than the limit: timers wake a little late or early, and two sends
-        # drawn together must still fit in the platform's window.
-        self._gap = 1.03 / limits.per_second
-        self._next = 0.0
-        self._last: dict[str, float] = {}
-        self._lock = asyncio.Lock()
-        self.blocked_until = 0.0  # a platform-wide Retry-After
-
-    async def wait(self, chat_key: str) -> None:
-        """Reserves the next free slot for this chat, then sleeps until it, outside the lock:
-        a chat waiting for its own gap does not hold up the others."""
-        async with self._lock:
-            now = self._clock()
-            slot = max(
-                now,
-                self._next,
-                self.blocked_until,
-                self._last.get(chat_key, -1e9) + self.limits.per_chat_interval,
-            )
-            self._next = slot + self._gap
-            self._last[chat_key] = slot
-        if slot > now:
-            await asyncio.sleep(slot - now)
 
 
 @dataclass
@@ -178,20 +138,28 @@ class Dispatcher:
         # to the same account with the same text. Kept in memory: after a crash part-way, the
         # whole notice goes again (an ambiguous case).
         self._progress: dict[int, tuple[int, Progress]] = {}
+        self._claiming: asyncio.Future[list[Claimed]] | None = None  # the next pass's batch
 
     # -- one pass ----------------------------------------------------------------------------
 
-    async def run_once(self, batch: int = 200) -> Stats:
-        claimed = await asyncio.to_thread(self._claim, batch)
+    async def run_once(self, batch: int = 200, *, ahead: bool = False) -> Stats:
+        claiming, self._claiming = self._claiming, None
+        claimed = await (claiming or asyncio.to_thread(self._claim, batch))
         stats = Stats()
         by_chat: dict[str, list[Claimed]] = defaultdict(list)
         for item in claimed:
             by_chat[item.recipient.chat_key].append(item)
+        # A full batch: more are due, claimed while its last quarter goes out (no idle gap),
+        # when a next pass will come for them (`ahead`: run_forever).
+        countdown = [batch * 3 // 4 if ahead and len(claimed) == batch else -1]
 
         async def one_chat(items: list[Claimed]) -> None:
             await asyncio.to_thread(self._record, [], stats, items[0])
             for index, item in enumerate(items):
                 error = await self._send(item)
+                countdown[0] -= 1
+                if countdown[0] == 0:
+                    self._claiming = asyncio.ensure_future(asyncio.to_thread(self._claim, batch))
                 # Written as soon as the platform answered, with the next one marked in
                 # flight, before it goes: a worker killed now resends at most the one notice
                 # it had in flight for this chat, and the next worker knows which it was.
@@ -200,9 +168,7 @@ class Dispatcher:
 
         await asyncio.gather(*(one_chat(items[:PER_CHAT]) for items in by_chat.values()))
         # Beyond PER_CHAT for one chat: handed back untried, for the next pass.
-        later = [
-            (item, NotHere("next pass")) for items in by_chat.values() for item in items[PER_CHAT:]
-        ]
+        later = [(i, NotHere("next pass")) for items in by_chat.values() for i in items[PER_CHAT:]]
         if later:
             await asyncio.to_thread(self._record, later, stats)
         return stats
@@ -210,21 +176,23 @@ class Dispatcher:
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
         while not stop.is_set():
             try:
-                stats = await self.run_once()
+                stats = await self.run_once(ahead=True)
             except Exception:  # the loop must outlive a bad pass; the next pass retries
                 log.exception("outbox pass failed")
                 stats = Stats()
             if not (stats.sent or stats.retried or stats.failed):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), idle)
+        if self._claiming is not None:  # claimed for a pass that will not come: handed back
+            unsent = [(item, NotHere("stopped")) for item in await self._claiming]
+            await asyncio.to_thread(self._record, unsent, Stats())
 
     async def _send(self, item: Claimed) -> DeliveryError | None:
         platform = item.recipient.platform
         pace = self._paces.get(platform)
-        if pace is None:
-            pace = self._paces[platform] = Pace(
-                self.limits[platform], clock=lambda: self.clock().timestamp()
-            )
+        if pace is None or pace.loop is not asyncio.get_running_loop():  # a pass per asyncio.run
+            pace = Pace(self.limits[platform], lambda: self.clock().timestamp())
+            self._paces[platform] = pace
         await pace.wait(item.recipient.chat_key)
         progress = self._progress_of(item)
         try:
@@ -367,8 +335,7 @@ class Dispatcher:
                     identity = session.get(ChannelIdentity, item.recipient.identity_id)
                     if identity is not None:
                         identity.unreachable_at = now
-                    row.last_error = str(error)[:500]
-                    row.next_attempt_at = now
+                    row.last_error, row.next_attempt_at = str(error)[:500], now
                     stats.failed += 1
                 elif row.attempts >= self.max_attempts:
                     row.status, row.last_error = NotificationStatus.failed, str(error)[:500]
@@ -382,8 +349,9 @@ class Dispatcher:
 
     @staticmethod
     def _backoff(attempts: int, retry_after: float | None) -> timedelta:
-        exponential = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
-        return timedelta(seconds=max(exponential, retry_after or 0))
+        return timedelta(
+            seconds=max(min(2**attempts, 3600) * random.uniform(0.8, 1.2), retry_after or 0)
+        )
 
 
 def _target(item: Claimed) -> int:

@@ -5,7 +5,9 @@ rate limits and two dispatchers at once, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
+import random
 from datetime import datetime, timedelta
 
 import pytest
@@ -257,9 +259,124 @@ async def test_the_pace_caps_the_overall_rate() -> None:
     pace = Pace(Limits(per_second=50, per_chat_interval=0))
     loop = asyncio.get_running_loop()
     start = loop.time()
-    for n in range(100):  # the first 50 use the full bucket, the next 50 take about a second
+    for n in range(100):  # the first 50 fill the window, the next 50 wait for it to pass
         await pace.wait(f"chat{n}")
     assert loop.time() - start >= 0.9
+
+
+class VirtualTime:
+    """A clock that moves only when every task sleeps, to the earliest waking; which comes
+    `late()` seconds after it was due, as on a busy event loop."""
+
+    def __init__(self, late=lambda: 0.0) -> None:
+        self.now = 0.0
+        self.late = late
+        self._sleepers: list = []
+        self._order = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        woken = asyncio.get_running_loop().create_future()
+        due = self.now + delay + self.late()
+        heapq.heappush(self._sleepers, (due, next(self._order), woken))
+        await woken
+
+    async def run(self, *work) -> None:
+        tasks = [asyncio.ensure_future(each) for each in work]
+        while not all(task.done() for task in tasks):
+            for _ in range(20):  # every task runs on until it sleeps (or waits its turn)
+                await asyncio.sleep(0)
+            if self._sleepers:
+                self.now, _, woken = heapq.heappop(self._sleepers)
+                woken.set_result(None)
+        for task in tasks:
+            task.result()
+
+
+def paced(per_second: float, time: VirtualTime) -> Pace:
+    return Pace(Limits(per_second, per_chat_interval=1.0), clock=time, sleep=time.sleep)
+
+
+async def test_no_second_holds_more_than_the_cap_even_when_timers_wake_late() -> None:
+    rng = random.Random(18)
+    time = VirtualTime(late=lambda: rng.choice([0.0] * 9 + [0.002, 0.03, 0.08]))
+    pace = paced(30, time)
+    sent: list[tuple[float, str]] = []
+
+    async def chat(key: str, messages: int) -> None:
+        for _ in range(messages):
+            await pace.wait(key)
+            sent.append((time.now, key))
+
+    # A pass: 300 chats of one notice, asked at once, and three chats of five.
+    await time.run(*(chat(f"c{n}", 1) for n in range(300)), *(chat(f"x{n}", 5) for n in range(3)))
+    stamps = [at for at, _ in sent]
+    assert len(stamps) == 315 and stamps == sorted(stamps)
+    assert min(b - a for a, b in zip(stamps, stamps[30:], strict=False)) >= 1.0
+    for n in range(3):
+        mine = [at for at, key in sent if key == f"x{n}"]
+        assert min(b - a for a, b in itertools.pairwise(mine)) >= 1.0
+    ones = [at for at, key in sent if key.startswith("c")]
+    assert ones[-1] - ones[0] <= 300 / 30 * 1.03 + 1  # late wakes cost little
+
+
+async def test_a_pause_between_passes_is_made_up_while_the_window_has_room() -> None:
+    async def three_passes(pause: float) -> list[float]:
+        time = VirtualTime()
+        pace = paced(30, time)
+        sent: list[float] = []
+
+        async def one(key: str) -> None:
+            await pace.wait(key)
+            sent.append(time.now)
+
+        async def passes() -> None:
+            for n in range(3):  # three windows' worth each: the pause falls where there's room
+                await asyncio.gather(*(one(f"{n}:{k}") for k in range(90)))
+                await time.sleep(pause)  # claiming the next pass: nothing goes meanwhile
+
+        await time.run(passes())
+        assert min(b - a for a, b in zip(sent, sent[30:], strict=False)) >= 1.0
+        return sent
+
+    steady, paused = await three_passes(0.0), await three_passes(0.3)
+    assert paused[-1] == pytest.approx(steady[-1])  # the two pauses cost nothing
+    assert paused[-1] < 269 / 30 * 1.03  # where an even pace would be, without the pauses
+
+
+async def test_the_next_batch_is_claimed_while_a_full_one_goes_out(db, vocab, clock) -> None:
+    for n in range(12):
+        notify(db, someone(db, f"P{n}", (Platform.telegram, str(n))), f"k{n}")
+    channel = FakeChannel()
+    out = dispatcher(db, vocab, channel, clock)
+    assert (await out.run_once(batch=8, ahead=True)).sent == 8
+    assert out._claiming is not None  # claimed during the pass, for the next
+    assert (await out.run_once(batch=8, ahead=True)).sent == 4
+    assert out._claiming is None  # not a full batch: nothing more was due
+    assert len(channel.delivered) == 12 == len(set(channel.delivered))
+
+
+async def test_a_single_pass_claims_nothing_ahead(db, vocab, clock) -> None:
+    """A pass alone (the terminal chat's, a test's) leaves nothing leased behind it."""
+    for n in range(12):
+        notify(db, someone(db, f"P{n}", (Platform.telegram, str(n))), f"k{n}")
+    out = dispatcher(db, vocab, FakeChannel(), clock)
+    assert (await out.run_once(batch=8)).sent == 8
+    assert out._claiming is None
+
+
+async def test_a_batch_claimed_ahead_is_handed_back_on_stopping(db, vocab, clock) -> None:
+    for n in range(12):
+        notify(db, someone(db, f"P{n}", (Platform.telegram, str(n))), f"k{n}")
+    out = dispatcher(db, vocab, FakeChannel(), clock)
+    await out.run_once(batch=8, ahead=True)
+    stop = asyncio.Event()
+    stop.set()
+    await out.run_forever(stop)  # stopped before another pass
+    pending = [row for row in rows(db) if row.status == NotificationStatus.pending]
+    assert len(pending) == 4 and {row.attempts for row in pending} == {0}
 
 
 async def test_a_busy_chat_is_served_over_several_passes_each_notice_once(db, vocab, clock):
