@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from core.models import Listing, Match, Organisation, Partnership
+from core.models import Listing, Match, Organisation, Partnership, PartnershipMember
 from core.models.enums import Coverage, ListingKind, ListingStatus, MatchStatus, Visibility
 from core.national import LIVE, counterpart_for
 from core.partnership_places import places_of
@@ -31,7 +31,20 @@ def country_view(session: Session, vocab: Vocabularies, actor: Actor, code: str)
     country = check_country(vocab, code.strip().upper())
     live = list(session.exec(select(Partnership).where(col(Partnership.status).in_(LIVE))))
     places = places_of(session, vocab, [p.id for p in live if p.id is not None])
-    partnerships = [p for p in live if places[p.id or 0].country == country]
+    mine = set(
+        session.exec(
+            select(PartnershipMember.partnership_id).where(
+                PartnershipMember.organisation_id == (actor.organisation_id or 0)
+            )
+        )
+    )
+    # One drafted from a restricted need is told only to its partners and the coordinators.
+    partnerships = [
+        p
+        for p in live
+        if places[p.id or 0].country == country
+        and (actor.is_coordinator or not places[p.id or 0].restricted_need or p.id in mine)
+    ]
     open_ = col(Listing.status).in_([ListingStatus.open, ListingStatus.matched])
     needs_query = select(Listing).where(
         Listing.kind == ListingKind.need, Listing.country == country, open_

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.actions import command_token
 from bot.cluster_views import cluster_title, cluster_view, light_of
+from bot.commands.partnerships import partnership_of
 from bot.commands.registry import COORDINATORS, Command, number
 from bot.dialogs.engine import Ctx
 from bot.i18n import N_, NP_
@@ -175,13 +176,16 @@ def country(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> lis
     return [Reply(Text.join(lines))]
 
 
-def part(name: str):  # type: ignore[no-untyped-def]
-    """A button that opens a dialog about one record (a partnership, a cluster)."""
+def part(name: str, *, partners_only: bool = True):  # type: ignore[no-untyped-def]
+    """A button that opens a dialog about one partnership or cluster. A partnership's parts
+    open for its partners and coordinators only: the dialog shows its objectives."""
 
     def handler(bot: ChatBot, ctx: Ctx, conv: Conversation | None, args: str) -> list[Reply]:
-        return bot.start_dialog(
-            ctx, conv, name, context={"id": number(args, "not_found.partnership")}
-        )
+        if partners_only:
+            record_id = partnership_of(ctx, args).partnership.id
+        else:
+            record_id = number(args, "not_found.partnership")
+        return bot.start_dialog(ctx, conv, name, context={"id": record_id})
 
     return handler
 
@@ -209,11 +213,12 @@ COMMANDS = (
         roles=COORDINATORS,
     ),
     Command("cluster_ok", confirm_cluster, args="area.region", roles=COORDINATORS),
-    Command("cluster_steer", part("steering"), args="N", roles=COORDINATORS),
+    Command("cluster_steer", part("steering", partners_only=False), args="N", roles=COORDINATORS),
     Command("cluster_chart", chart, args="N"),
     Command("cluster_call", call, args="N.need"),
     Command("call_help", can_help, args="N.offer"),
     Command("pship_national", part("national"), args="N"),
     Command("pship_deadline", part("objective_deadline"), args="N"),
-    Command("natl_comment", part("counterpart_comment"), args="N"),
+    # The counterpart is no partner: the comment's save checks that it is the counterpart.
+    Command("natl_comment", part("counterpart_comment", partners_only=False), args="N"),
 )

@@ -346,3 +346,19 @@ def test_a_cluster_is_followed_up_in_chat_steering_group_call_and_comment(db, vo
     steering.answer("Your comment", say="Not mine to say")
     steering.answer("please check", tap="Save")
     assert "Only the national counterpart" in steering.text
+
+
+def test_a_stranger_sees_no_restricted_partnership_nor_anothers_objectives(db, vocab) -> None:
+    with db.write() as s:
+        _, made = three_partnerships(s, vocab, restricted=True)
+        pid = made[0][0]
+        stranger = person(s, vocab, roles=(Role.donor,), country="JP", kind=OrganisationKind.ngo)
+        s.add(ChannelIdentity(stakeholder_id=stranger.id, platform="console", external_user_id="x"))
+    bot = ChatBot(db, vocab, clock=lambda: NOW)
+    x = Person(bot, "x")
+    x.command("country", "KH")
+    assert "Partnerships: 0" in x.text and "Partnership" not in x.text.replace("Partnerships", "")
+    x.command("pship_deadline", str(pid))
+    assert "Clear the north" not in x.text
+    x.command("pship_national", str(pid))
+    assert "national plan" not in x.text.lower()
