@@ -4,11 +4,20 @@ in the reader's language; every chart comes with a text that says the same witho
 matplotlib is imported when a chart is drawn, not with this module: it takes a second to
 import, and every command of `partnerbot` would wait for it. A figure is drawn on a canvas of
 its own rather than through pyplot, which keeps figures in a global registry and a global
-backend: nothing here is shared between two charts drawn at once."""
+backend: nothing here is shared between two charts drawn at once.
+
+Other scripts: matplotlib draws characters one by one, left to right, without shaping. So
+before a chart is saved, every label and title with Arabic letters is shaped (arabic-reshaper:
+each letter in its joined form) and put in the order it is read (python-bidi); the DejaVu Sans
+matplotlib ships has those forms. Chinese needs a CJK font (`apt-get install fonts-noto-cjk`);
+without one, a chart for a Chinese reader is labelled in English (`chart_tr`), while the text
+that comes with it stays Chinese."""
 
 from __future__ import annotations
 
+import re
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +38,54 @@ DPI = 100
 MAX_PLACES = 8
 GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
 PALETTE = (BLUE, "#ef6c00", "#6a1b9a", "#00838f", "#5d4037")
+# Fonts with the Chinese characters, the Simplified ones first; the first one installed is used.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+NEEDS_CJK = frozenset({"zh"})  # the languages whose labels need a CJK font
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")  # letters not yet shaped
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@cache
+def _cjk_font() -> str | None:
+    """The name of an installed font with Chinese characters, or None."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    known = next((name for name in CJK_FONTS if name in installed), None)
+    return known or next((name for name in sorted(installed) if "CJK" in name), None)
+
+
+def chart_tr(tr: Tr) -> Tr:
+    """The language a chart's labels are drawn in: the reader's, or English when the
+    reader's needs a font that is not installed (Chinese without a CJK font)."""
+    if tr.language in NEEDS_CJK and _cjk_font() is None:
+        return Tr("en")
+    return tr
+
+
+def drawable(text: str) -> str:
+    """A label as matplotlib must be given it: Arabic shaped and in visual order (isolates
+    and direction marks, which it would draw as boxes, are dropped); other text as it is."""
+    if not _ARABIC.search(text):
+        return _BIDI_CONTROLS.sub("", text)
+    import arabic_reshaper
+    from bidi import get_display  # the full algorithm, isolates included
+
+    return _BIDI_CONTROLS.sub("", str(get_display(arabic_reshaper.reshape(text))))
 
 
 def _output(prefix: str) -> Path:
@@ -40,6 +97,7 @@ def gaps_chart(tr: Tr, vocab: Vocabularies, found: Gaps) -> Path:
     """Per area, the money needed, offered and committed when the needs give amounts, else
     how many needs and offers there are; beside it, how many needs each area has in each
     place, which says where the gaps are whether or not anybody gave an amount."""
+    tr = chart_tr(tr)
     figure = _figure()
     bars, places = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     labels = [_short(tr.term(vocab.thematic_areas.get(g.area), g.area)) for g in found.areas]
@@ -120,7 +178,8 @@ def stats_chart(
     tr: Tr, *, usage: list[tuple[str, str, int]], listings: list[tuple[str, int]]
 ) -> Path:
     """What was used (label, category, count), coloured by category, beside the listings by
-    status; the labels come translated from the caller."""
+    status; the labels come translated from the caller (in chart_tr(tr)'s language)."""
+    tr = chart_tr(tr)
     figure = _figure()
     used, by_status = figure.subplots(1, 2)
     colours = dict(zip(sorted({c for _, c, _ in usage}), PALETTE, strict=False))
@@ -153,6 +212,7 @@ def stats_chart(
 def consultation_chart(tr: Tr, summaries: list[QuestionSummary]) -> Path:
     """One bar chart per question with choices: how many chose each. The choices are the
     coordinator's words, drawn as typed (no mathtext)."""
+    tr = chart_tr(tr)
     figure = _figure()
     shown = summaries[:6]
     axes = figure.subplots(len(shown), 1, squeeze=False)
@@ -194,9 +254,34 @@ def _integer_ticks(axis: Axis) -> None:
 
 def _save(figure: Figure, prefix: str) -> Path:
     path = _output(prefix)
+    _script(figure)
     figure.tight_layout()
     figure.savefig(path, format="png")
     return path
+
+
+def _script(figure: Figure) -> None:
+    """Every label, title, legend and tick label of the figure made drawable (Arabic shaped
+    and ordered), in a CJK font where it has Chinese characters and one is installed."""
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.text import Text as Label
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            given = axis.get_major_formatter()  # labels given as text: set again when drawn
+            if isinstance(given, FixedFormatter | FuncFormatter | StrCategoryFormatter):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda x, pos, given=given: drawable(str(given(x, pos))))
+                )
+    font = _cjk_font()
+    for label in figure.findobj(Label):
+        text = label.get_text()
+        shown = drawable(text)
+        if shown != text:
+            label.set_text(shown)
+        if font and _CJK.search(shown):
+            label.set_fontfamily([font, "DejaVu Sans"])
 
 
 def _short(label: str, size: int = 28) -> str:

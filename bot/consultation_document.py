@@ -34,6 +34,9 @@ STYLE = (
 )
 
 
+RTL = ' dir="rtl"'  # an Arabic document reads right to left
+
+
 def write_document(tr: Tr, vocab: Vocabularies, synthesis: Synthesis, folder: Path) -> Path:
     path = folder / f"consultation-{synthesis.consultation.id}.html"
     path.write_text(document(tr, vocab, synthesis), encoding="utf-8")
@@ -56,7 +59,8 @@ def document(tr: Tr, vocab: Vocabularies, synthesis: Synthesis) -> str:
         (tr.s(N_("Anonymous")), tr.s(N_("Yes") if c.anonymous else N_("No"))),
     ]
     parts = [
-        f'<!doctype html><html lang="{escape(tr.language)}"><head><meta charset="utf-8">',
+        f'<!doctype html><html lang="{escape(tr.language)}"{RTL if tr.rtl else ""}>'
+        '<head><meta charset="utf-8">',
         f"<title>{escape(c.title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(c.title)}</h1>",
         "<table>",

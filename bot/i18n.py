@@ -23,10 +23,18 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from bot.text import Text, markup
+from core.people import LANGUAGES
 from core.vocabularies import Term
 
-LANGUAGES = ("en", "fr", "es")
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+}
+RTL = frozenset({"ar"})  # written right to left: parameters are isolated (see Tr.__call__)
 LOCALES_DIR = Path(__file__).parent / "locales"
 
 
@@ -42,6 +50,8 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
 
 
 def supported(language: str | None, fallback: str = "en") -> str:
+    """One of LANGUAGES for a platform's language tag: "ru-RU" is "ru", "zh-Hans" and
+    "zh-CN" are "zh" (CLDR's "zh" is Simplified Chinese), "ar-EG" is "ar"."""
     code = (language or "").split("-")[0].split("_")[0].lower()
     return code if code in LANGUAGES else fallback
 
@@ -60,9 +70,19 @@ def _translations(language: str, directory: Path = LOCALES_DIR) -> NullTranslati
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form, for matching what people type against labels."""
+    """Case- and accent-insensitive form, for matching what people type against labels;
+    direction marks and isolates (format characters) and Arabic's tatweel do not count."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    kept = (
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf" and c != "\u0640"
+    )
+    return " ".join("".join(kept).split())
+
+
+def is_rtl(language: str) -> bool:
+    return supported(language) in RTL
 
 
 class Tr:
@@ -72,16 +92,20 @@ class Tr:
         self.language = supported(language)
         self._gettext = _translations(self.language)
         self._locale = Locale.parse(self.language)
+        self.rtl = self.language in RTL
 
     def __call__(self, msgid: str, **params: Any) -> Text:
-        return markup(self._gettext.gettext(msgid), **params)
+        """The translated template with its parameters filled in; in a language written
+        right to left, each parameter is isolated (FSI … PDI) so that a Latin name, a code
+        or a number inside it keeps its order and does not reorder the sentence around it."""
+        return markup(self._gettext.gettext(msgid), isolate=self.rtl, **params)
 
     def s(self, msgid: str, **params: Any) -> str:
         """A translated plain string (button labels, where no formatting is possible)."""
         return str(self(msgid, **params))
 
     def plural(self, singular: str, plural: str, n: int, **params: Any) -> Text:
-        return markup(self._gettext.ngettext(singular, plural, n), n=n, **params)
+        return markup(self._gettext.ngettext(singular, plural, n), isolate=self.rtl, n=n, **params)
 
     def term(self, term: Term | None, code: str = "") -> str:
         return term.label(self.language) if term else code

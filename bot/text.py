@@ -6,12 +6,17 @@ person typed can never turn into markup, and each adapter escapes spans for its 
 
 A command named in a template ("/need") becomes a command reference, which each surface
 writes the way people type it there: `/need` on Telegram and in the terminal, `/partners need`
-on Slack, where a direct message cannot start with a slash."""
+on Slack, where a direct message cannot start with a slash.
+
+In a language written right to left, each parameter is wrapped in Unicode isolates (FSI
+U+2068 … PDI U+2069): a Latin name, a code or a number keeps its own order inside the Arabic
+sentence and does not pull the words around it out of place."""
 
 from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,6 +24,7 @@ from typing import Any
 _MARKUP = re.compile(r"(\*\*|__|\[[^\]]+\]\((?:https?|tg|mailto):[^)\s]+\))")
 # "/need" after a space, a bracket or a quote, never inside a word or a path ("and/or", "km/h").
 _COMMAND = re.compile(r"(?<![\w/.:])/([a-z][a-z_]*)\b")
+FSI, PDI = "\u2068", "\u2069"  # first strong isolate, pop directional isolate
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,16 @@ class Text:
         return result
 
 
-def markup(template: str, **params: Any) -> Text:
-    """Parses our own template markup and fills in parameters as plain text."""
+def isolated(text: str) -> str:
+    """The text in isolates, once: already isolated or empty text is left as it is."""
+    if not text or (text.startswith(FSI) and text.endswith(PDI)):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+def markup(template: str, isolate: bool = False, **params: Any) -> Text:
+    """Parses our own template markup and fills in parameters as plain text; with
+    `isolate` (a right-to-left language) each parameter is isolated (see the module's note)."""
     spans: list[Span] = []
     bold = italic = False
     for literal, field, spec, conversion in string.Formatter().parse(template):
@@ -83,14 +97,23 @@ def markup(template: str, **params: Any) -> Text:
         if field is not None:
             value = params[field] if field else ""
             if isinstance(value, Text):
-                spans.extend(
+                inner = [
                     Span(s.text, s.bold or bold, s.italic or italic, s.link) for s in value.spans
-                )
+                ]
+                if isolate and inner and not _rtl(str(value)):  # Latin text given whole
+                    inner = [Span(FSI, bold, italic), *inner, Span(PDI, bold, italic)]
+                spans.extend(inner)
                 continue
             if conversion == "r":
                 value = repr(value)
-            spans.append(Span(format(value, spec or ""), bold, italic))
+            text = format(value, spec or "")
+            spans.append(Span(isolated(text) if isolate else text, bold, italic))
     return Text(tuple(span for span in spans if span.text))
+
+
+def _rtl(text: str) -> bool:
+    """Whether the text has a letter written right to left (Arabic, Hebrew, Syriac…)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def _commands(literal: str, bold: bool, italic: bool) -> list[Span]:

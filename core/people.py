@@ -24,7 +24,8 @@ from core.storage import possible_id
 from core.validation import check_country, clean_text
 from core.vocabularies import Vocabularies
 
-LANGUAGES = ("en", "fr", "es")
+# The six official languages of the United Nations, English first (the fallback).
+LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 
 @dataclass(frozen=True)

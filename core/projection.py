@@ -47,8 +47,9 @@ def project(
 ) -> tuple[date | None, str]:
     """The day a straight line through the points reaches the target: (date, ON_TRACK); a
     target already reached gives the date of the report that reached it. (None, NO_DATA)
-    with fewer than two dates; (None, STALLED) when the line does not move toward the target. Toward is from the
-    baseline to the target (work done rising to it, or work remaining falling to it)."""
+    with fewer than two dates; (None, STALLED) when the line does not move toward the
+    target. Toward is from the baseline to the target (work done rising to it, or work
+    remaining falling to it)."""
     if len({d for d, _ in points}) < 2:
         return None, NO_DATA
     origin = points[0][0]

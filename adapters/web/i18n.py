@@ -23,8 +23,9 @@ import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup
 
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, is_rtl
 
 HERE = Path(__file__).parent
 LOCALES_DIR = HERE / "locales"
@@ -54,7 +55,10 @@ def translations(language: str) -> NullTranslations:
 @cache
 def environment(language: str) -> jinja2.Environment:
     """The templates in one language. Autoescaping is on for everything, SVG included, and
-    an undefined name is an error rather than an empty string."""
+    an undefined name is an error rather than an empty string. `text_direction` is "rtl" in a
+    language written right to left (Arabic), for <html dir>: the style sheet's logical
+    properties mirror the layout from it; there, the `isolate` filter puts people's text in
+    <bdi> (elsewhere it changes nothing)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -64,7 +68,20 @@ def environment(language: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    rtl = is_rtl(language)
+    env.globals["text_direction"] = "rtl" if rtl else "ltr"  # <html dir=…>
+    env.filters["isolate"] = _isolate if rtl else _as_is
     return env
+
+
+def _isolate(text: object) -> Markup:
+    """People's text (a title, a name) in a right-to-left page: in <bdi>, so that a Latin
+    title ending in "(KH)" keeps its brackets where they belong."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+def _as_is(text: object) -> object:
+    return text
 
 
 def _accepted(header: str) -> list[str]:
@@ -81,7 +98,7 @@ def _accepted(header: str) -> list[str]:
                 except ValueError:
                     quality = 0.0
         if code and quality > 0:
-            weighted.append((-quality, position, code.split("-")[0].lower()))
+            weighted.append((-quality, position, code.split("-")[0].split("_")[0].lower()))
     return [code for _, _, code in sorted(weighted)]
 
 

@@ -4,6 +4,7 @@ JSON-ready value (it is stored in the conversation row) or raises InvalidInput."
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -16,8 +17,22 @@ from core.errors import InvalidInput
 from core.validation import check_positive
 from core.vocabularies import Vocabularies
 
-YES = {"yes", "y", "oui", "o", "si", "sí", "s", "ok", "1"}
-NO = {"no", "n", "non", "2"}
+
+def _folded(*words: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in words)
+
+
+# What people type for yes, no and "save", in the six languages, compared folded (fold()).
+YES = _folded(
+    *("yes", "y", "oui", "o", "si", "sí", "s", "ok", "1"),
+    *("نعم", "أجل", "موافق", "да", "д", "ага", "是", "是的", "好", "对", "可以"),
+)
+NO = _folded("no", "n", "non", "2", "لا", "كلا", "нет", "н", "否", "不", "不是", "没有")
+SAVE = _folded("save", "enregistrer", "guardar", "حفظ", "احفظ", "сохранить", "保存")
+# Lists are split on these, the Arabic and the full-width Chinese ones with them.
+LIST_SEPARATORS = re.compile(r"[;,\n；，、؛،]")
+# Arabic's decimal and thousands separators, and the full-width comma and full stop.
+_SEPARATORS = str.maketrans({"٫": ".", "٬": ",", "，": ",", "．": "."})
 _SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "fr": "CHF"}
 _SCALE = {"k": Decimal(1_000), "m": Decimal(1_000_000), "mn": Decimal(1_000_000)}
 _AMOUNT = re.compile(
@@ -26,8 +41,21 @@ _AMOUNT = re.compile(
 )
 
 
+def western_digits(text: str) -> str:
+    """Arabic-Indic (٠-٩), Persian (۰-۹), full-width (０-９) and other decimal digits as
+    0-9, with Arabic's decimal and thousands separators: "١٢٫٥" is "12.5"."""
+    return "".join(
+        str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text
+    ).translate(_SEPARATORS)
+
+
+def split_list(text: str) -> list[str]:
+    """The parts of a typed list, whichever comma or semicolon separates them."""
+    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
 def parse_number(text: str, field: str) -> str:
-    return str(check_positive(_normalise_number(text, field), field))
+    return str(check_positive(_normalise_number(western_digits(text), field), field))
 
 
 def _normalise_number(raw: str, field: str) -> str:
@@ -45,7 +73,7 @@ def _normalise_number(raw: str, field: str) -> str:
 def parse_money_or_quantity(text: str, vocab: Vocabularies, field: str) -> dict[str, str]:
     """'50000 USD', 'USD 50,000', '$50k', '40 kits' → an amount with currency, or a quantity
     with its unit."""
-    match = _AMOUNT.match(text.strip())
+    match = _AMOUNT.match(western_digits(text).strip())
     if not match:
         raise InvalidInput("invalid.amount", field=field, value=text)
     number = Decimal(_normalise_number(match["num"], field))
@@ -73,7 +101,7 @@ def _currency(word: str, vocab: Vocabularies) -> str | None:
 
 
 def parse_date(text: str, tr: Tr, field: str) -> str:
-    raw = text.strip()
+    raw = western_digits(text).strip()
     for pattern, order in (
         (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
         (r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", "dmy" if tr.language != "en" else "auto"),
@@ -104,7 +132,7 @@ def _date_from(groups: tuple[str, ...], order: str, raw: str, field: str) -> dat
 
 
 def parse_yes_no(text: str, field: str) -> bool:
-    word = fold(text).strip(" .!")
+    word = fold(western_digits(text)).strip(" .!。！")
     if word in YES:
         return True
     if word in NO:
@@ -119,8 +147,8 @@ def match_country(text: str, tr: Tr, vocab: Vocabularies, field: str = "country"
 
 
 def match_region(text: str, tr: Tr, vocab: Vocabularies, field: str = "region") -> str:
-    raw = text.strip()
-    if raw.isdigit() and raw.zfill(3) in vocab.regions:
+    raw = western_digits(text).strip()
+    if raw.isascii() and raw.isdigit() and raw.zfill(3) in vocab.regions:
         return raw.zfill(3)
     return _match_place(raw, tr, sorted(vocab.regions), field, "invalid.region")
 
@@ -151,8 +179,13 @@ def _names(code: str) -> frozenset[str]:
 def match_choice(choices: list[Choice], text: str, name: str) -> str:
     """A number, a label or the start of one, or a unique part of one, whatever the case,
     accents or punctuation: people type what they see."""
-    typed = fold(text)
-    if typed.isdecimal() and len(typed) <= 4 and 1 <= int(typed) <= len(choices):
+    typed = fold(western_digits(text))
+    if (
+        typed.isascii()
+        and typed.isdecimal()
+        and len(typed) <= 4
+        and 1 <= int(typed) <= len(choices)
+    ):
         return choices[int(typed) - 1].value
     bare = _alnum(typed)
     exact = [c for c in choices if typed in (fold(c.label), fold(c.value))]

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from bot.actions import DialogAction
 from bot.dialogs import prompts
-from bot.dialogs.answers import YES
+from bot.dialogs.answers import SAVE, YES
 from bot.dialogs.flow import Flow, Next
 from bot.dialogs.forms import fill_form, form_fields
 from bot.dialogs.kinds import parse_answer
@@ -56,7 +56,7 @@ __all__ = [
     "Step",
 ]
 
-SAVE_WORDS = YES | {"save", "enregistrer", "guardar"}
+SAVE_WORDS = YES | SAVE
 
 
 class DialogEngine:

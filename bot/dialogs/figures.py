@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from babel.lists import format_list
 
-from bot.charts import gaps_chart, stats_chart
+from bot.charts import chart_tr, gaps_chart, stats_chart
 from bot.dialogs.matches import STATUS_LABELS as MATCH_LABELS
 from bot.dialogs.people import KIND_LABELS
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
@@ -188,10 +188,11 @@ def _save_stats(ctx: Ctx) -> list[Reply]:
         ),
         _web_visits(ctx, days),
     ]
+    drawn = chart_tr(tr)  # English on a chart when its reader's script has no font here
     chart = stats_chart(
         tr,
-        usage=[(usage_label(tr, key), category, n) for key, category, n in _used(found.usage)][:10],
-        listings=sorted(_labelled(found.listings_by_status, tr, STATUS_LABELS).items()),
+        usage=[(usage_label(drawn, k), category, n) for k, category, n in _used(found.usage)][:10],
+        listings=sorted(_labelled(found.listings_by_status, drawn, STATUS_LABELS).items()),
     )
     return [
         Reply(

@@ -42,7 +42,7 @@ def _amount(ctx: Ctx, step: Step, value: Any) -> str:
 
 def _several(ctx: Ctx, step: Step, text: str) -> list[str]:
     choices = step.choices_for(ctx)
-    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    parts = read.split_list(text)
     return list(dict.fromkeys(read.match_choice(choices, p, step.name) for p in parts))
 
 

@@ -40,7 +40,11 @@ KIND_LABELS = {
 
 
 def _languages(ctx: Ctx) -> list[Choice]:
-    return [Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    """The six, each in its own name; the one the question is asked in (the person's, or
+    at the start the one their Telegram or Slack suggests) comes first."""
+    first = [ctx.tr.language] if ctx.tr.language in LANGUAGES else []
+    others = [code for code in LANGUAGES if code not in first]
+    return [Choice(code, LANGUAGE_NAMES[code]) for code in first + others]
 
 
 def _display_name(ctx: Ctx) -> list[tuple[str, str]]:

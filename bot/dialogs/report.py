@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.dialogs.answers import split_list, western_digits
 from bot.dialogs.steps import Ctx, Dialog, Kind, Step
 from bot.i18n import N_, fold
 from bot.messages import Reply
@@ -19,49 +20,54 @@ from core.partnerships import get_partnership
 from core.reporting import IndicatorAnswer, figures_of, indicators_of, last_totals, submit_report
 from core.review import return_report
 
-SEXES = {
-    "female": (
-        "women",
-        "woman",
-        "female",
-        "f",
-        "femmes",
-        "femme",
-        "mujeres",
-        "mujer",
-        "girls",
-        "filles",
-        "niñas",
-    ),
+_CHILDREN = {
+    "female": ("girls", "filles", "niñas", "فتيات", "بنات", "девочки", "девочек", "女孩", "女童"),
     "male": (
-        "men",
-        "man",
-        "male",
-        "m",
-        "hommes",
-        "homme",
-        "hombres",
-        "hombre",
         "boys",
         "garçons",
         "niños",
+        "فتيان",
+        "أولاد",
+        "صبيان",
+        "мальчики",
+        "мальчиков",
+        "男孩",
     ),
 }
+_ADULTS = {
+    "female": (
+        *("women", "woman", "female", "f", "femmes", "femme", "mujeres", "mujer"),
+        *("نساء", "امرأة", "إناث", "أنثى", "женщины", "женщин", "женщина", "жен", "ж"),
+        *("女性", "妇女", "女子", "女"),
+    ),
+    "male": (
+        *("men", "man", "male", "m", "hommes", "homme", "hombres", "hombre"),
+        *("رجال", "رجل", "ذكور", "ذكر", "мужчины", "мужчин", "мужчина", "муж", "м"),
+        *("男性", "男子", "男", "男童"),
+    ),
+}
+# The words for each sex, in the six languages, as fold() writes them; children's words say
+# the age group too.
+SEXES = {
+    sex: frozenset(fold(w) for w in _ADULTS[sex] + _CHILDREN[sex]) for sex in ("female", "male")
+}
 AGES = ("0-17", "18-59", "60+")
-_CHILD = {"girls", "filles", "niñas", "boys", "garçons", "niños"}
+_CHILD = frozenset(fold(w) for words in _CHILDREN.values() for w in words)
+# "女性12": a word and its number written together, as Chinese (and some) write them.
+_WORD_NUMBER = re.compile(r"(?<=[^\W\d_])(?=\d)")
 
 
 def parse_value(text: str, field: str, disaggregation: Disaggregation) -> dict[str, object]:
     """'42', or a breakdown like 'women 12, men 8' or 'women 0-17 3, men 18-59 5': the total
     (given, or the sum of the parts) and the parts by (sex, age group)."""
-    parts = [p.strip() for p in re.split(r"[;,\n]", text) if p.strip()]
+    parts = split_list(western_digits(text))
     if len(parts) == 1 and _number(parts[0]) is not None:
         return {"total": str(_number(parts[0])), "parts": []}
     if disaggregation == Disaggregation.none:
         raise InvalidInput("invalid.number", field=field, value=text)
     breakdown = []
     for part in parts:
-        words = fold(part).split()
+        words = _WORD_NUMBER.sub(" ", fold(part)).split()
         value = _number(words[-1]) if words else None
         if value is None:
             raise InvalidInput("invalid.breakdown", field=field, value=part)
