@@ -23,6 +23,7 @@ from core.errors import NotFound
 from core.listings import get_listing
 from core.models import Organisation, Partnership, PartnershipMember, ProgressReport, Stakeholder
 from core.partnership_places import places_of
+from core.people import load_actor
 from core.reporting import figures_of
 from core.rollup import rolled_up
 from core.vocabularies import Vocabularies
@@ -118,16 +119,31 @@ def _late(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> l
     partnership = session.get(Partnership, p["partnership_id"])
     if partnership is None:
         return []
+    title = partnership.title
+    place = places_of(session, vocab, [partnership.id or 0])[partnership.id or 0]
+    if place.restricted_need and not _partner_or_coordinator(session, p, partnership):
+        title = tr.s(N_("a partnership"))  # the counterpart: another's restricted need
     text = tr(
         N_(
             "⚠ **At this pace “{title}” finishes on {completion}, after the treaty "
             "deadline of {deadline}.** The projection follows the approved reports."
         ),
-        title=partnership.title,
+        title=title,
         completion=tr.date(date.fromisoformat(p["completion"])) if p.get("completion") else "—",
         deadline=tr.date(date.fromisoformat(p["deadline"])),
     )
     return [Reply(text, ((partnership_button(tr, partnership.id or 0),),))]
+
+
+def _partner_or_coordinator(session: Session, p: dict[str, Any], partnership: Partnership) -> bool:
+    actor = load_actor(session, p["recipient_id"])
+    if actor.is_coordinator or partnership.coordinator_id == actor.id:
+        return True
+    member = select(PartnershipMember.id).where(
+        PartnershipMember.partnership_id == partnership.id,
+        PartnershipMember.organisation_id == (actor.organisation_id or 0),
+    )
+    return session.exec(member).first() is not None
 
 
 CLUSTER_RENDERERS = {

@@ -12,7 +12,8 @@ from bot.i18n import N_, NP_, Tr
 from bot.messages import Button, Reply
 from bot.text import Text
 from core.clusters import duplicates, gaps_of, may_steer, partnerships_of, steering_of
-from core.models import Cluster, ReportingSchedule
+from core.models import Cluster, PartnershipMember, ReportingSchedule
+from core.partnership_places import places_of
 from core.reminders import traffic_light
 from core.rollup import RolledUp, rolled_up
 from core.vocabularies import Vocabularies
@@ -65,12 +66,36 @@ def rollup_lines(tr: Tr, groups: list[RolledUp]) -> list[Text]:
     return lines
 
 
+def hidden_titles(ctx: Ctx, partnership_ids: list[int]) -> set[int]:
+    """The partnerships whose title the reader may not see: drafted from a restricted need,
+    and the reader neither a coordinator nor one of their partners (as in /country)."""
+    assert ctx.actor is not None
+    if ctx.actor.is_coordinator or not partnership_ids:
+        return set()
+    places = places_of(ctx.session, ctx.vocab, partnership_ids)
+    mine = set(
+        ctx.session.exec(
+            select(PartnershipMember.partnership_id).where(
+                PartnershipMember.organisation_id == (ctx.actor.organisation_id or 0)
+            )
+        )
+    )
+    return {pid for pid in partnership_ids if places[pid].restricted_need and pid not in mine}
+
+
 def cluster_view(ctx: Ctx, cluster: Cluster) -> Reply:
     tr, cid = ctx.tr, cluster.id or 0
     assert ctx.actor is not None
     partnerships = partnerships_of(ctx.session, cid)
+    hidden = hidden_titles(ctx, [p.id or 0 for p in partnerships])
     lines = [tr(N_("🧩 **Cluster #{id}: {title}**"), id=cid, title=cluster.title)]
-    lines += [Text.plain(f"{light_of(ctx, p.id or 0)} #{p.id} {p.title}") for p in partnerships]
+    lines += [
+        Text.plain(
+            f"{light_of(ctx, p.id or 0)} #{p.id} "
+            + (tr.s(N_("a partnership")) if p.id in hidden else p.title)
+        )
+        for p in partnerships
+    ]
     steering = steering_of(ctx.session, cid)
     names = ", ".join(s.name for s in steering) or tr.s(N_("not yet named"))
     lines.append(tr(N_("Steering group: {names}"), names=names))
@@ -79,6 +104,8 @@ def cluster_view(ctx: Ctx, cluster: Cluster) -> Reply:
         lines.append(tr(N_("**Rolled-up indicators** (approved reports):")))
         lines += rollup_lines(tr, groups)
     for first, second, objective in duplicates(ctx.session, ctx.vocab, cid):
+        if {first.id, second.id} & hidden:
+            continue  # another's restricted need: its objectives are not told either
         lines.append(
             tr(
                 N_(

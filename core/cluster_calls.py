@@ -15,7 +15,7 @@ from core.errors import Conflict, NotFound, PermissionDenied
 from core.matching_ranking import sides
 from core.matching_rules import Reason, Scored, Weights, score_pair
 from core.matchmaking import owner_of, store_proposal
-from core.models import ClusterCall, Listing, ListingArea, Match
+from core.models import ClusterCall, Listing, ListingArea, Match, Notification
 from core.models.enums import Coverage, ListingKind, ListingStatus
 from core.notifications import enqueue
 from core.people import Actor
@@ -101,6 +101,14 @@ def answer_call(
         raise NotFound("not_found.call")
     if offer.organisation_id != actor.organisation_id or offer.kind != ListingKind.offer:
         raise PermissionDenied("denied.not_owner")
+    # Only an offer the call went to answers it: not any offer of theirs, named by hand.
+    called = select(Notification.id).where(
+        Notification.idempotency_key == f"call:{call.id}:{offer.id}"
+    )
+    if session.exec(called).first() is None:
+        raise NotFound("not_found.call")
+    if offer.status != ListingStatus.open:
+        raise Conflict("conflict.listing_closed")
     need = session.get(Listing, call.need_id)
     if need is None or need.status != ListingStatus.open:
         raise Conflict("conflict.listing_closed")

@@ -1,7 +1,8 @@
 """A consultation's synthesis: per question, the counts of each choice, numbers as median and
 range, dates as earliest and latest, free text grouped by country and kind of organisation;
 the response rate and who has not answered. Anonymous consultations group nothing and name
-nobody: their free text comes in the order of the answers' ids, and no list of people."""
+nobody: their free text comes sorted (never in the order of who was asked), and no list of
+people."""
 
 from __future__ import annotations
 
@@ -136,7 +137,10 @@ def _grouped(
     values: list[tuple[object, str | None, str | None]], anonymous: bool
 ) -> tuple[TextGroup, ...]:
     if anonymous:  # where an answer comes from could tell who wrote it
-        return (TextGroup(UNKNOWN, UNKNOWN, tuple(str(v) for v, _, _ in values)),) if values else ()
+        # Sorted, not in the responses' order: that is the order people were invited in
+        # (by id), which would tell who wrote which, and link one's answers across questions.
+        texts = tuple(sorted(str(v) for v, _, _ in values))
+        return (TextGroup(UNKNOWN, UNKNOWN, texts),) if values else ()
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for value, country, kind in values:
         groups[(country or UNKNOWN, str(kind or UNKNOWN))].append(str(value))

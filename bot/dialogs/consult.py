@@ -22,7 +22,7 @@ from core.consultations import (
     get_consultation,
     questions_of,
 )
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.models.consultation import AudienceKind, QuestionKind
 from core.models.enums import PartnershipStatus
 from core.partnerships import partnerships_for
@@ -51,6 +51,15 @@ def _partnerships(ctx: Ctx) -> list[Choice]:
         if p.status in (PartnershipStatus.active, PartnershipStatus.draft)
     ]
     return [Choice(str(p.id), f"#{p.id} {p.title}"[:60]) for p in found[:30]]
+
+
+def context_id(ctx: Ctx) -> int:
+    """The consultation the dialog is about. A Slack form's context comes back from the
+    client (its private_metadata): forged, it is a consultation that is not found."""
+    value = str(ctx.context.get("id", ""))
+    if not value.isdecimal():
+        raise NotFound("not_found.consultation")
+    return int(value)
 
 
 def _future(ctx: Ctx, value: str) -> str:
@@ -98,7 +107,7 @@ def _save_draft(ctx: Ctx) -> Saved:
 
 def _save_question(ctx: Ctx) -> list[Reply]:
     assert ctx.actor is not None
-    consultation_id = int(ctx.context["id"])
+    consultation_id = context_id(ctx)
     # ";" as typed in any script: the full-width one of Chinese, the Arabic one.
     typed = re.sub(r"[;；؛\n]", ";", ctx.answer("choices") or "")
     choices = [c.strip() for c in typed.split(";")]
@@ -115,7 +124,7 @@ def _save_question(ctx: Ctx) -> list[Reply]:
 
 def answer_steps(ctx: Ctx) -> tuple[Step, ...]:
     assert ctx.actor is not None
-    consultation = get_consultation(ctx.session, ctx.actor, int(ctx.context["id"]))
+    consultation = get_consultation(ctx.session, ctx.actor, context_id(ctx))
     questions = questions_of(consultation)
     steps = []
     for q in questions:
@@ -151,7 +160,7 @@ def stored_answers(answers: dict[str, Any]) -> dict[str, Any]:
 
 def _save_answers(ctx: Ctx) -> list[Reply]:
     assert ctx.actor is not None
-    consultation_id = int(ctx.context["id"])
+    consultation_id = context_id(ctx)
     answer_consultation(ctx.session, ctx.actor, consultation_id, dict(ctx.answers), now=ctx.now())
     consultation = get_consultation(ctx.session, ctx.actor, consultation_id)
     timezone = ctx.person.timezone if ctx.person else "UTC"
