@@ -198,6 +198,13 @@ COMMANDS = (
         N_("one cluster: partnerships, steering group, indicators, gaps"),
         args="N",
         info=True,
+        variants=(
+            Command(
+                "new",
+                lambda bot, ctx, conv, args: bot.start_dialog(ctx, conv, "cluster_new"),
+                roles=COORDINATORS,
+            ),
+        ),
     ),
     Command(
         "country",

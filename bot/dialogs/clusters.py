@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cluster_views import cluster_view
 from bot.dialogs.steps import Choice, Ctx, Dialog, Kind, Step
 from bot.i18n import N_
 from bot.messages import Reply
-from core.clusters import eligible, get_cluster, set_steering
-from core.models import Objective
+from core.clusters import create_cluster, eligible, get_cluster, set_steering
+from core.models import Objective, Partnership
+from core.models.enums import PartnershipStatus
 from core.national import comment, set_national
 from core.partnership_places import places_of
 from core.projection import deadlines_for, link_objective, set_deadline
@@ -109,8 +110,53 @@ def _save_deadline(ctx: Ctx) -> list[Reply]:
     ]
 
 
+def _active(ctx: Ctx) -> list[Choice]:
+    rows = ctx.session.exec(
+        select(Partnership)
+        .where(Partnership.status == PartnershipStatus.active)
+        .order_by(col(Partnership.id).desc())
+        .limit(30)
+    )
+    return [Choice(str(p.id), f"#{p.id} {p.title}"[:60]) for p in rows]
+
+
+def _save_cluster(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor is not None
+    cluster = create_cluster(
+        ctx.session,
+        ctx.actor,
+        ctx.vocab,
+        title=ctx.answer("title"),
+        partnership_ids=[int(i) for i in ctx.answer("partnerships")],
+    )
+    return [cluster_view(ctx, cluster)]
+
+
 def cluster_dialogs() -> list[Dialog]:
     return [
+        Dialog(
+            "cluster_new",
+            N_("New cluster"),
+            (
+                Step(
+                    "title",
+                    N_("The cluster's name, like “Victim assistance in the Sahel”."),
+                    Kind.text,
+                    label=N_("Name"),
+                    min_len=3,
+                    max_len=200,
+                ),
+                Step(
+                    "partnerships",
+                    N_("Which active partnerships does it group? Tick them, then **Done**."),
+                    Kind.multi,
+                    label=N_("Partnerships"),
+                    columns=1,
+                    choices=_active,
+                ),
+            ),
+            _save_cluster,
+        ),
         Dialog(
             "steering",
             N_("Steering group"),

@@ -362,3 +362,29 @@ def test_a_stranger_sees_no_restricted_partnership_nor_anothers_objectives(db, v
     assert "Clear the north" not in x.text
     x.command("pship_national", str(pid))
     assert "national plan" not in x.text.lower()
+
+
+def test_a_coordinator_makes_a_cluster_of_chosen_partnerships(db, vocab) -> None:
+    with db.write() as s:
+        boss, made = three_partnerships(s, vocab)
+        s.add(ChannelIdentity(stakeholder_id=boss.id, platform="console", external_user_id="boss"))
+        first, second = (s.get(Partnership, pid).title for pid, _, _ in made[:2])
+    bot = ChatBot(db, vocab, clock=lambda: NOW)
+    claire = Person(bot, "boss")
+    claire.command("cluster", "new")
+    claire.answer("The cluster's name", say="Rehabilitation in Cambodia")
+    claire.answer("Which active partnerships", tap=first)
+    claire.answer("Which active partnerships", tap=second)
+    claire.answer("Which active partnerships", tap="Done")
+    claire.answer("please check", tap="Save")
+    assert "Cluster #1: Rehabilitation in Cambodia" in claire.text
+    assert first in claire.text and second in claire.text
+    field = Person(bot, "field")
+    with db.write() as s:
+        s.add(
+            ChannelIdentity(
+                stakeholder_id=made[0][1].id, platform="console", external_user_id="field"
+            )
+        )
+    field.command("cluster", "new")
+    assert "Only coordinators" in field.text
