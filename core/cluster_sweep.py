@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from core.models import Partnership, PartnershipMember, Stakeholder, SteeringMember
+from core.models import Objective, Partnership, PartnershipMember, Stakeholder, SteeringMember
 from core.models.enums import PartnershipStatus
 from core.national import assign_counterparts, counterpart_events
 from core.notifications import Planned
@@ -57,8 +57,12 @@ def projection_warnings(session: Session, now: datetime, quiet: QuietHours | Non
     """A projection past its deadline, told to the partners, the coordinator and the
     national counterpart: once for each approved report that keeps it late."""
     planned = []
+    # Only those with an objective linked to a deadline: a sweep reads no other partnership.
+    linked = select(Objective.partnership_id).where(col(Objective.treaty_deadline_id).is_not(None))
     active = session.exec(
-        select(Partnership).where(Partnership.status == PartnershipStatus.active)
+        select(Partnership).where(
+            Partnership.status == PartnershipStatus.active, col(Partnership.id).in_(linked)
+        )
     ).all()
     for partnership in active:
         for found in projections(session, partnership.id or 0):

@@ -54,11 +54,35 @@ def counterpart_for(session: Session, country: str | None) -> Organisation | Non
 def assign_counterparts(session: Session, vocab: Vocabularies) -> int:
     """Partnerships in a country with no counterpart get its national authority, once one
     is registered; returns how many."""
+    countries = session.exec(
+        select(Organisation.country).where(
+            Organisation.kind == OrganisationKind.national_authority,
+            col(Organisation.country).is_not(None),
+        )
+    ).all()
+    if not countries:
+        return 0
+    # Only those in a country with a national authority: the sweep reads no other partnership.
+    from core.models import Listing, Match
+
+    in_country = sa.or_(
+        col(Partnership.match_id).in_(
+            select(Match.id)
+            .join(Listing, col(Listing.id) == Match.need_id)
+            .where(col(Listing.country).in_(countries))
+        ),
+        col(Partnership.id).in_(
+            select(PartnershipMember.partnership_id)
+            .join(Organisation, col(Organisation.id) == PartnershipMember.organisation_id)
+            .where(col(Organisation.country).in_(countries))
+        ),
+    )
     waiting = list(
         session.exec(
             select(Partnership).where(
                 col(Partnership.status).in_(LIVE),
                 col(Partnership.national_counterpart_id).is_(None),
+                in_country,
             )
         )
     )
@@ -139,7 +163,7 @@ def counterpart_events(
         base = {"partnership_id": pid, "restricted": restricted}
         objectives = objectives_digest(session, pid)
         events = [("counterpart_new", f"natl:{pid}:new", {**base, "objectives": objectives})]
-        told_new = _told(session, f"natl:{pid}:new")
+        told_new = _told(session, [f"natl:{pid}:new:{person}" for person, _ in people])
         if told_new is not None and told_new != objectives:
             events.append(
                 (
@@ -175,12 +199,11 @@ def objectives_digest(session: Session, partnership_id: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def _told(session: Session, key_prefix: str) -> str | None:
-    """The objectives' fingerprint in the "new partnership" notice, if one was written."""
+def _told(session: Session, keys: list[str]) -> str | None:
+    """The objectives' fingerprint in the "new partnership" notice, if one was written (by
+    its exact keys: the unique index answers, where a LIKE would read the whole outbox)."""
     payload = session.execute(
-        sa.select(Notification.payload)
-        .where(col(Notification.idempotency_key).like(f"{key_prefix}:%"))
-        .limit(1)
+        sa.select(Notification.payload).where(col(Notification.idempotency_key).in_(keys)).limit(1)
     ).scalar_one_or_none()
     return None if payload is None else str(payload.get("objectives", ""))
 
