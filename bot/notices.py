@@ -331,6 +331,28 @@ def _alert(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> 
     return [Reply(Text.join([text, card]), ((button,),))]
 
 
+def _alert_digest(session: Session, vocab: Vocabularies, tr: Tr, p: dict[str, Any]) -> list[Reply]:
+    """The day's alerts in one message: each listing still in sight, with a button."""
+    shown = [i for i in p.get("listings", []) if public_listing_row(session, i) is not None]
+    if not shown:
+        return []
+    cards = [listing_card(tr, vocab, get_listing(session, i)) for i in shown[:DIGESTED]]
+    head = tr.plural(*DIGEST, len(shown))
+    more = (
+        [tr(N_("… and {n} more: /search"), n=len(shown) - DIGESTED)]
+        if len(shown) > DIGESTED
+        else []
+    )
+    rows = tuple((Button(f"#{i}", command_token("interested", i)),) for i in shown[:DIGESTED])
+    return [Reply(Text.join([head, *cards, *more]), rows)]
+
+
+DIGESTED = 10
+DIGEST = NP_(
+    "🔔 **Your daily alerts:** {n} new listing", "🔔 **Your daily alerts:** {n} new listings"
+)
+
+
 def outcome_buttons(tr: Tr, match_id: int) -> tuple[tuple[Button, ...], ...]:
     answers = (("yes", N_("Yes")), ("in_progress", N_("In progress")), ("no", N_("No")))
     return (
@@ -357,6 +379,7 @@ _RENDERERS = {
     "listing_expired": _expired,
     "match_outcome": _match_outcome,
     "alert": _alert,
+    "alert_digest": _alert_digest,
     "partnership_active": _partnership_event(
         N_("**{title}** is now active: every partner confirmed. Reports follow the schedule.")
     ),

@@ -14,7 +14,7 @@ from core.clock import utcnow
 from core.directory import is_public
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.models import Listing, ListingArea, Notification, SavedSearch, Stakeholder
-from core.models.enums import Coverage, ListingKind, ListingStatus
+from core.models.enums import Coverage, ListingKind, ListingStatus, NotificationStatus
 from core.notifications import enqueue
 from core.people import Actor
 from core.quiet_hours import DEFAULT, current, zone
@@ -154,7 +154,7 @@ def alert_new_listing(
         if enqueue(session, person.id, "alert", key, payload, now=now):
             sent += 1
             if alert.daily:
-                _hold_until_morning(session, key, person.timezone, now)
+                _into_digest(session, person.id, key, listing.id, person.timezone, now)
     return sent
 
 
@@ -179,12 +179,27 @@ def next_morning(now: datetime, timezone: str) -> datetime:
     return datetime.combine(day, end, tzinfo=local.tzinfo).astimezone(now.tzinfo)
 
 
-def _hold_until_morning(session: Session, key: str, timezone: str, now: datetime) -> None:
-    session.execute(
-        sa.update(Notification)
-        .where(col(Notification.idempotency_key) == key)
-        .values(next_attempt_at=next_morning(now, timezone))
-    )
+def _into_digest(
+    session: Session, person_id: int, key: str, listing_id: int, timezone: str, now: datetime
+) -> None:
+    """A daily alert goes into the person's digest of the next morning: one message with
+    every listing of the day. Its own row stays, folded ("dropped"), as the mark that this
+    listing was told: it is never told again, in a digest or not."""
+    morning = next_morning(now, timezone)
+    digest_key = f"alert_digest:{person_id}:{morning.date().isoformat()}"
+    enqueue(session, person_id, "alert_digest", digest_key, {"listings": []}, now=now)
+    digest = session.exec(
+        select(Notification).where(Notification.idempotency_key == digest_key).with_for_update()
+    ).one()
+    own = sa.update(Notification).where(col(Notification.idempotency_key) == key)
+    if digest.status != NotificationStatus.pending:  # gone already: this one goes alone
+        session.execute(own.values(next_attempt_at=morning))
+        return
+    listings = list(digest.payload.get("listings", []))
+    digest.payload = {"listings": [*listings, listing_id]}  # assigned: JSON is not tracked
+    digest.next_attempt_at = max(digest.next_attempt_at, morning)
+    session.execute(own.values(status=NotificationStatus.dropped, last_error="in the digest"))
+    session.flush()
 
 
 __all__ = [

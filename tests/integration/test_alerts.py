@@ -24,7 +24,7 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from core.listing_register import register_listing
 from core.membership import verify_person
 from core.models import Notification, SavedSearch
-from core.models.enums import Coverage, ListingKind, Role, Visibility
+from core.models.enums import Coverage, ListingKind, NotificationStatus, Role, Visibility
 from core.storage import Database
 from tests.chat import Person, actors, onboard, onboard_donor, register_need
 from tests.factories import bot_settings, need, person
@@ -130,17 +130,25 @@ def test_a_daily_alert_waits_for_the_morning_in_the_persons_zone() -> None:
     assert next_morning(evening, "Asia/Bangkok") == datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 
 
-def test_daily_alerts_are_held_until_the_morning(db, vocab) -> None:
+def test_daily_alerts_come_together_in_one_digest_the_next_morning(db, vocab) -> None:
     evening = datetime(2026, 12, 2, 21, 30, tzinfo=UTC)
     with db.write() as s:
         donor = person(s, vocab, roles=(Role.donor,), country="NO")
         author = person(s, vocab)
-        listing = register_listing(s, vocab, author, need()).view.listing
+        first = register_listing(s, vocab, author, need()).view.listing
+        second = register_listing(s, vocab, author, need(title="Wheelchairs")).view.listing
         save_search(s, donor, ListingKind.need, daily=True)  # after: only `evening` alerts
-        assert listing.id is not None
-        assert alert_new_listing(s, vocab, listing.id, now=evening) == 1
-    (held,) = alerts_sent(db)
-    assert held.next_attempt_at == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+        for listing in (first, second, first):
+            alert_new_listing(s, vocab, listing.id, now=evening)
+    folded = alerts_sent(db)
+    assert [n.status for n in folded] == [NotificationStatus.dropped] * 2  # told in the digest
+    with db.read() as s:
+        (digest,) = s.exec(select(Notification).where(Notification.kind == "alert_digest")).all()
+        assert digest.next_attempt_at == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+        assert digest.payload["listings"] == [first.id, second.id]
+        (reply,) = render_notice(s, vocab, Tr("en"), digest)
+    assert "Your daily alerts: 2 new listings" in str(reply.text)
+    assert "Wheelchairs" in str(reply.text) and len(reply.all_buttons) == 2
 
 
 def test_alerts_are_listed_paused_resumed_and_deleted_only_by_their_owner(bot, db, vocab) -> None:
