@@ -11,6 +11,8 @@ from bot.report_views import report_lines
 from bot.text import Text
 from core.models import Organisation
 from core.models.enums import Frequency, PartnershipStatus
+from core.national import counterpart_for
+from core.partnership_places import places_of
 from core.partnerships import PartnershipView
 from core.projection import LATE, NO_DATA, ON_TRACK, STALLED, projections
 from core.reporting import figures_of, reports_of
@@ -147,6 +149,9 @@ def national_lines(ctx: Ctx, view: PartnershipView) -> list[Text]:
     deadline with its projected completion."""
     tr, p = ctx.tr, view.partnership
     counterpart = ctx.session.get(Organisation, p.national_counterpart_id or 0)
+    if counterpart is None:  # the sweep records it soon: shown at once all the same
+        place = places_of(ctx.session, ctx.vocab, [p.id or 0])[p.id or 0]
+        counterpart = counterpart_for(ctx.session, place.country)
     lines = [
         tr(N_("National counterpart: {name}"), name=counterpart.name)
         if counterpart
